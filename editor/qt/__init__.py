@@ -1,0 +1,1 @@
+"""The Qt user interface: composition root, main window wiring, canvas, panels and dialogs."""

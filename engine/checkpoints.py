@@ -1,0 +1,404 @@
+"""The only code that reads or writes weights.
+
+A model is a folder `<name>/` holding one `<role>.safetensors` per network (generator,
+discriminator, encoder, ...), a `config.json` that names each network's architecture and
+config (so a folder loads without guessing), and a `README.md` model card.
+
+Pickle files are never unpickled: loading one can execute arbitrary code.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable
+
+import torch
+import torch.nn as nn
+from safetensors import safe_open
+from safetensors.torch import save_file
+
+from . import atomic, registry
+from .errors import CheckpointError, UserError
+
+FORMAT_VERSION = 1
+CONFIG_NAME = "config.json"
+CARD_NAME = "README.md"
+SAMPLE_NAME = "samples.png"
+MODEL_KINDS = ("gan", "sr", "pix2pix", "cyclegan")
+DEFAULT_MODEL = "outdoor64"
+MODEL_PATH_ENV = "MANIFOLD_MODEL_PATH"
+PICKLE_SUFFIXES = (".pt", ".pth", ".pkl", ".pickle", ".ckpt", ".bin", ".tar")
+_SAFE_FILE_NAME = re.compile(r"^[A-Za-z0-9_.-]+\.safetensors$")
+_SAFE_ROLE = re.compile(r"^[A-Za-z0-9_-]+$")
+
+BUILTIN_WEIGHTS_DIR = Path(__file__).resolve().parent.parent / "weights"
+
+
+# ---------------------------------------------------------------- tensor files
+
+def refuse_pickle(path: Path) -> None:
+    if path.suffix.lower() in PICKLE_SUFFIXES:
+        raise CheckpointError(
+            f"{path}: refusing to load '{path.suffix}' file: it is a Python pickle, and loading a "
+            "pickle can run arbitrary code. Only .safetensors weights with a config.json are accepted.")
+
+
+def save_tensors(path: str | os.PathLike, tensors: dict[str, torch.Tensor],
+                 metadata: dict[str, str] | None = None, dtype: torch.dtype | None = None) -> None:
+    """Atomically write tensors to a .safetensors file (floating tensors cast to `dtype` if given)."""
+    prepared = {}
+    for name, tensor in tensors.items():
+        tensor = tensor.detach().to("cpu")
+        if dtype is not None and tensor.is_floating_point():
+            tensor = tensor.to(dtype)
+        prepared[name] = tensor.contiguous().clone()
+    with atomic.atomic_path(path) as tmp:
+        save_file(prepared, str(tmp), metadata=metadata)
+
+
+def load_tensors(path: str | os.PathLike) -> tuple[dict[str, torch.Tensor], dict[str, str]]:
+    path = Path(path)
+    refuse_pickle(path)
+    if path.suffix.lower() != ".safetensors":
+        raise CheckpointError(f"{path}: not a .safetensors file")
+    if not path.is_file():
+        raise CheckpointError(f"{path}: file not found")
+    try:
+        with safe_open(str(path), framework="pt", device="cpu") as f:
+            metadata = f.metadata() or {}
+            tensors = {name: f.get_tensor(name) for name in f.keys()}
+    except Exception as exc:  # safetensors raises several types for damaged files
+        raise CheckpointError(f"{path}: damaged or not a safetensors file ({exc})") from None
+    return tensors, metadata
+
+
+def load_state_into(module: nn.Module, tensors: dict[str, torch.Tensor], source: str) -> None:
+    """Copy tensors into a module; every missing, extra or wrongly shaped tensor is named."""
+    expected = module.state_dict()
+    missing = sorted(set(expected) - set(tensors))
+    unexpected = sorted(set(tensors) - set(expected))
+    wrong = [f"{k} {tuple(tensors[k].shape)} (expected {tuple(v.shape)})"
+             for k, v in expected.items() if k in tensors and tensors[k].shape != v.shape]
+    problems = []
+    if missing:
+        problems.append("missing " + _few(missing))
+    if unexpected:
+        problems.append("unexpected " + _few(unexpected))
+    if wrong:
+        problems.append("wrong shape " + _few(wrong))
+    if problems:
+        raise CheckpointError(f"{source}: weights do not match the architecture: " + "; ".join(problems))
+    converted = {k: tensors[k].to(dtype=v.dtype) for k, v in expected.items()}
+    for name, tensor in converted.items():
+        if tensor.is_floating_point() and not torch.isfinite(tensor).all():
+            raise CheckpointError(f"{source}: tensor {name} contains NaN or infinity")
+    module.load_state_dict(converted)
+
+
+def _few(items: list[str], limit: int = 5) -> str:
+    shown = ", ".join(items[:limit])
+    return shown + (f" and {len(items) - limit} more" if len(items) > limit else "")
+
+
+# ---------------------------------------------------------------- model folders
+
+@dataclass
+class Model:
+    """A loaded model folder: its config and the networks asked for, in eval mode."""
+    folder: Path
+    config: dict
+    networks: dict[str, nn.Module] = field(default_factory=dict)
+
+    @property
+    def name(self) -> str:
+        return self.config.get("name") or self.folder.name
+
+    @property
+    def kind(self) -> str:
+        return self.config["kind"]
+
+    def has(self, role: str) -> bool:
+        return role in self.networks
+
+    def net(self, role: str) -> nn.Module:
+        if role not in self.networks:
+            available = ", ".join(sorted(self.networks)) or "none"
+            raise CheckpointError(f"model '{self.name}' has no {role} network (it has: {available})")
+        return self.networks[role]
+
+    def generator(self) -> nn.Module:
+        """The generator used for images: the EMA weights where the model has them."""
+        if "generator_ema" in self.networks:
+            return self.networks["generator_ema"]
+        return self.net("generator")
+
+    def require_kind(self, *kinds: str) -> None:
+        if self.kind not in kinds:
+            raise UserError(f"model '{self.name}' is a {self.kind} model; this needs a "
+                            f"{' or '.join(kinds)} model")
+
+
+def read_model_config(folder: str | os.PathLike) -> dict:
+    """Read and validate `config.json`; every problem is reported with the file's name."""
+    folder = Path(folder)
+    path = folder / CONFIG_NAME
+    if not path.is_file():
+        pickles = [p.name for p in folder.glob("*") if p.suffix.lower() in PICKLE_SUFFIXES] \
+            if folder.is_dir() else []
+        hint = f" (found pickle file(s) {', '.join(pickles)}, which are never loaded)" if pickles else ""
+        raise CheckpointError(f"{folder}: not a model folder, {CONFIG_NAME} is missing{hint}")
+    try:
+        config = json.loads(path.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise CheckpointError(f"{path}: not valid JSON ({exc})") from None
+    if not isinstance(config, dict):
+        raise CheckpointError(f"{path}: expected a JSON object")
+    version = config.get("format_version")
+    if not isinstance(version, int) or isinstance(version, bool):
+        raise CheckpointError(f"{path}: format_version is missing or not a whole number")
+    if version > FORMAT_VERSION:
+        raise CheckpointError(f"{path}: made by a newer version of this program (format "
+                              f"{version}, this one reads up to {FORMAT_VERSION}); please upgrade")
+    if config.get("kind") not in MODEL_KINDS:
+        raise CheckpointError(f"{path}: unknown model kind {config.get('kind')!r}; "
+                              f"known: {', '.join(MODEL_KINDS)}")
+    networks = config.get("networks")
+    if not isinstance(networks, dict) or not networks:
+        raise CheckpointError(f"{path}: 'networks' must name at least one network")
+    for role, entry in networks.items():
+        _check_network_entry(path, role, entry)
+    return config
+
+
+def _check_network_entry(path: Path, role: str, entry: Any) -> None:
+    if not _SAFE_ROLE.match(role):
+        raise CheckpointError(f"{path}: bad network role name {role!r}")
+    if not isinstance(entry, dict):
+        raise CheckpointError(f"{path}: network '{role}' must be a JSON object")
+    for key in ("arch", "config", "file"):
+        if key not in entry:
+            raise CheckpointError(f"{path}: network '{role}' has no '{key}'")
+    if not isinstance(entry["file"], str) or not _SAFE_FILE_NAME.match(entry["file"]):
+        raise CheckpointError(f"{path}: network '{role}' file must be a plain "
+                              f"'<name>.safetensors' inside the model folder, got {entry['file']!r}")
+    if not isinstance(entry["config"], dict):
+        raise CheckpointError(f"{path}: network '{role}' config must be a JSON object")
+
+
+def load_model(name_or_path: str | os.PathLike, device: torch.device | str = "cpu",
+               roles: Iterable[str] | None = None,
+               search_dirs: Iterable[str | os.PathLike] | None = None) -> Model:
+    """Load a model folder (by path, or by name from the model search path)."""
+    folder = resolve_model(name_or_path, search_dirs)
+    config = read_model_config(folder)
+    wanted = list(config["networks"]) if roles is None else list(roles)
+    model = Model(folder=folder, config=config)
+    for role in wanted:
+        entry = config["networks"].get(role)
+        if entry is None:
+            continue  # Model.net() reports the absence when it is actually needed
+        try:
+            net = registry.build(entry["arch"], entry["config"])
+        except UserError as exc:
+            raise CheckpointError(f"{folder / CONFIG_NAME}: network '{role}': {exc}") from None
+        tensors, _ = load_tensors(folder / entry["file"])
+        load_state_into(net, tensors, str(folder / entry["file"]))
+        model.networks[role] = net.to(device).eval()
+    return model
+
+
+def save_model(folder: str | os.PathLike, kind: str, networks: dict[str, nn.Module], *,
+               training: dict | None = None, display_name: str | None = None,
+               description: str = "", card: str | None = None,
+               dtype: torch.dtype | None = None, extra: dict | None = None) -> Path:
+    """Write networks, then config.json last, so a half-written folder never looks loadable."""
+    if kind not in MODEL_KINDS:
+        raise UserError(f"unknown model kind {kind!r}; known: {', '.join(MODEL_KINDS)}")
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    config = {
+        "format_version": FORMAT_VERSION,
+        "kind": kind,
+        "name": folder.name,
+        "display_name": display_name or folder.name,
+        "description": description,
+        "networks": {},
+        "training": training or {},
+    }
+    config.update(extra or {})
+    for role, net in networks.items():
+        config["networks"][role] = _write_network(folder, role, net, dtype)
+    atomic.write_text(folder / CONFIG_NAME, json.dumps(config, indent=2) + "\n")
+    if card is not None:
+        write_card(folder, card)
+    return folder
+
+
+def add_network(folder: str | os.PathLike, role: str, net: nn.Module,
+                dtype: torch.dtype | None = None, training: dict | None = None) -> None:
+    """Add or replace one network of an existing model folder (e.g. its encoder)."""
+    folder = Path(folder)
+    config = read_model_config(folder)
+    config["networks"][role] = _write_network(folder, role, net, dtype)
+    if training:
+        config.setdefault("training", {})[role] = training
+    atomic.write_text(folder / CONFIG_NAME, json.dumps(config, indent=2) + "\n")
+
+
+def _write_network(folder: Path, role: str, net: nn.Module, dtype: torch.dtype | None) -> dict:
+    if not _SAFE_ROLE.match(role):
+        raise UserError(f"bad network role name {role!r}")
+    file_name = f"{role}.safetensors"
+    save_tensors(folder / file_name, net.state_dict(), dtype=dtype)
+    return {**registry.describe(net), "file": file_name,
+            "parameters": sum(p.numel() for p in net.parameters())}
+
+
+def write_card(folder: str | os.PathLike, text: str) -> None:
+    atomic.write_text(Path(folder) / CARD_NAME, text)
+
+
+# ---------------------------------------------------------------- finding models
+
+def model_dirs(extra: Iterable[str | os.PathLike] | None = None) -> list[Path]:
+    """Folders searched for models: extra ones first, then $MANIFOLD_MODEL_PATH, then weights/."""
+    dirs = [Path(p) for p in (extra or [])]
+    env = os.environ.get(MODEL_PATH_ENV, "")
+    dirs += [Path(p) for p in env.split(os.pathsep) if p]
+    dirs.append(BUILTIN_WEIGHTS_DIR)
+    return dirs
+
+
+def resolve_model(name_or_path: str | os.PathLike,
+                  search_dirs: Iterable[str | os.PathLike] | None = None) -> Path:
+    candidate = Path(name_or_path)
+    if candidate.suffix.lower() in PICKLE_SUFFIXES:
+        refuse_pickle(candidate)
+    if candidate.is_dir():
+        return candidate
+    if candidate.is_file():
+        if candidate.suffix.lower() == ".safetensors":
+            raise CheckpointError(f"{candidate}: a bare weights file; give its model folder, "
+                                  f"which also holds {CONFIG_NAME}")
+        raise CheckpointError(f"{candidate}: not a model folder")
+    name = str(name_or_path)
+    if os.sep not in name and "/" not in name:
+        dirs = model_dirs(search_dirs)
+        for root in dirs:
+            if (root / name / CONFIG_NAME).is_file():
+                return root / name
+        known = sorted({m.name for m in list_models(search_dirs)})
+        raise CheckpointError(f"no model named '{name}'; installed: {', '.join(known) or 'none'}")
+    raise CheckpointError(f"{name}: model folder not found")
+
+
+@dataclass
+class ModelInfo:
+    name: str
+    folder: Path
+    kind: str
+    display_name: str
+    summary: str
+    size_bytes: int
+    roles: list[str]
+    sample: Path | None
+    error: str | None = None
+
+
+def list_models(extra_dirs: Iterable[str | os.PathLike] | None = None) -> list[ModelInfo]:
+    """Every model folder on the search path; a broken one is listed with its error."""
+    found: dict[str, ModelInfo] = {}
+    for root in model_dirs(extra_dirs):
+        if not root.is_dir():
+            continue
+        for folder in sorted(p for p in root.iterdir() if (p / CONFIG_NAME).is_file()):
+            if folder.name not in found:
+                found[folder.name] = describe_model(folder)
+    return list(found.values())
+
+
+def describe_model(folder: Path) -> ModelInfo:
+    size = sum(p.stat().st_size for p in folder.glob("*.safetensors"))
+    sample = folder / SAMPLE_NAME
+    try:
+        config = read_model_config(folder)
+    except CheckpointError as exc:
+        return ModelInfo(folder.name, folder, "?", folder.name, "", size, [], None, str(exc))
+    return ModelInfo(
+        name=folder.name, folder=folder, kind=config["kind"],
+        display_name=str(config.get("display_name") or folder.name),
+        summary=card_summary(folder) or str(config.get("description", "")),
+        size_bytes=size, roles=list(config["networks"]),
+        sample=sample if sample.is_file() else None)
+
+
+def card_summary(folder: Path) -> str:
+    """The first paragraph of prose in the model card."""
+    card = folder / CARD_NAME
+    if not card.is_file():
+        return ""
+    lines = []
+    for line in card.read_text(encoding="utf-8", errors="replace").splitlines():
+        stripped = line.strip()
+        if not stripped:
+            if lines:
+                break
+            continue
+        if stripped.startswith(("#", "!", "|", "<")):
+            continue
+        lines.append(stripped)
+    return " ".join(lines)
+
+
+# ---------------------------------------------------------------- training state
+
+def save_state(path: str | os.PathLike, state: Any) -> None:
+    """Save a nested structure of tensors and JSON values (optimizers, RNG states, counters)."""
+    tensors: dict[str, torch.Tensor] = {}
+    skeleton = _flatten(state, "", tensors)
+    save_tensors(path, tensors, metadata={"state": json.dumps(skeleton),
+                                          "format_version": str(FORMAT_VERSION)})
+
+
+def load_state(path: str | os.PathLike) -> Any:
+    tensors, metadata = load_tensors(path)
+    try:
+        skeleton = json.loads(metadata["state"])
+    except (KeyError, json.JSONDecodeError):
+        raise CheckpointError(f"{path}: not a training-state file") from None
+    try:
+        return _unflatten(skeleton, tensors)
+    except (KeyError, TypeError, ValueError) as exc:
+        raise CheckpointError(f"{path}: damaged training state ({exc})") from None
+
+
+def _flatten(value: Any, key: str, tensors: dict[str, torch.Tensor]) -> Any:
+    if isinstance(value, torch.Tensor):
+        name = key or "root"
+        tensors[name] = value
+        return {"__tensor__": name}
+    if isinstance(value, dict):
+        return {"__dict__": [[k, _flatten(v, f"{key}/{k}", tensors)] for k, v in value.items()]}
+    if isinstance(value, tuple):
+        return {"__tuple__": [_flatten(v, f"{key}/{i}", tensors) for i, v in enumerate(value)]}
+    if isinstance(value, list):
+        return [_flatten(v, f"{key}/{i}", tensors) for i, v in enumerate(value)]
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    raise TypeError(f"cannot save a {type(value).__name__} in a training state")
+
+
+def _unflatten(value: Any, tensors: dict[str, torch.Tensor]) -> Any:
+    if isinstance(value, dict):
+        if "__tensor__" in value:
+            return tensors[value["__tensor__"]]
+        if "__tuple__" in value:
+            return tuple(_unflatten(v, tensors) for v in value["__tuple__"])
+        return {k: _unflatten(v, tensors) for k, v in value["__dict__"]}
+    if isinstance(value, list):
+        return [_unflatten(v, tensors) for v in value]
+    return value

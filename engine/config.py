@@ -1,0 +1,126 @@
+"""Dataclasses for every network and job. A network's config is stored beside its weights."""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+from .errors import UserError
+
+IMAGE_SIZES = (16, 32, 64, 128, 256)  # 16 is for tests; the product uses 32-256
+NORMS = ("batch", "instance", "none")
+UPSAMPLES = ("resize", "transpose")
+
+
+def _check_choice(what: str, value: str, choices: tuple) -> None:
+    if value not in choices:
+        raise UserError(f"{what} must be one of {', '.join(map(str, choices))}, got {value!r}")
+
+
+def _check_positive(what: str, value: int) -> None:
+    if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+        raise UserError(f"{what} must be a positive whole number, got {value!r}")
+
+
+def num_doublings(image_size: int, base: int = 4) -> int:
+    return int(round(math.log2(image_size // base)))
+
+
+@dataclass
+class GeneratorConfig:
+    """DCGAN-style generator: z -> 4x4 -> doubled until image_size."""
+    image_size: int = 64
+    z_dim: int = 100
+    width: int = 32            # channels at full resolution (DCGAN's ngf)
+    max_width: int = 512
+    norm: str = "batch"
+    upsample: str = "resize"   # resize-then-conv avoids checkerboard artifacts
+    z_prior: str = "uniform"   # z ~ U[-1, 1]^z_dim, as iGAN
+
+    def validate(self) -> None:
+        _check_choice("image_size", self.image_size, IMAGE_SIZES)
+        _check_positive("z_dim", self.z_dim)
+        _check_positive("width", self.width)
+        _check_positive("max_width", self.max_width)
+        _check_choice("norm", self.norm, NORMS)
+        _check_choice("upsample", self.upsample, UPSAMPLES)
+        _check_choice("z_prior", self.z_prior, ("uniform",))
+
+
+@dataclass
+class DiscriminatorConfig:
+    image_size: int = 64
+    width: int = 32
+    max_width: int = 512
+    norm: str = "batch"
+
+    def validate(self) -> None:
+        _check_choice("image_size", self.image_size, IMAGE_SIZES)
+        _check_positive("width", self.width)
+        _check_positive("max_width", self.max_width)
+        _check_choice("norm", self.norm, NORMS)
+
+
+@dataclass
+class EncoderConfig:
+    image_size: int = 64
+    z_dim: int = 100
+    width: int = 32
+    max_width: int = 512
+    norm: str = "batch"
+
+    def validate(self) -> None:
+        _check_choice("image_size", self.image_size, IMAGE_SIZES)
+        _check_positive("z_dim", self.z_dim)
+        _check_positive("width", self.width)
+        _check_positive("max_width", self.max_width)
+        _check_choice("norm", self.norm, NORMS)
+
+
+@dataclass
+class HOGConfig:
+    cell_size: int = 8
+    bins: int = 9
+
+    def validate(self) -> None:
+        _check_positive("cell_size", self.cell_size)
+        _check_positive("bins", self.bins)
+
+
+def config_to_dict(config: Any) -> dict:
+    return dataclasses.asdict(config)
+
+
+def config_from_dict(cls: type, data: dict) -> Any:
+    """Build a config dataclass from a dict; unknown or mistyped keys raise a clear error."""
+    if not isinstance(data, dict):
+        raise UserError(f"{cls.__name__}: expected a JSON object, got {type(data).__name__}")
+    names = {f.name: f for f in dataclasses.fields(cls)}
+    unknown = sorted(set(data) - set(names))
+    if unknown:
+        raise UserError(f"{cls.__name__}: unknown setting(s) {', '.join(unknown)}; "
+                        f"known: {', '.join(names)}")
+    defaults = cls()
+    for key, value in data.items():
+        expected = type(getattr(defaults, key))
+        ok = isinstance(value, expected) and not (expected is int and isinstance(value, bool))
+        if expected is float and isinstance(value, int) and not isinstance(value, bool):
+            ok = True
+        if not ok:
+            raise UserError(f"{cls.__name__}.{key}: expected {expected.__name__}, "
+                            f"got {type(value).__name__} {value!r}")
+    config = cls(**data)
+    validate = getattr(config, "validate", None)
+    if validate is not None:
+        validate()
+    return config
+
+
+@dataclass
+class JobConfig:
+    """Settings every engine job shares."""
+    device: str = "auto"
+    seed: int = 0
+    extra: dict = field(default_factory=dict)

@@ -1,0 +1,1 @@
+"""Reproducible recipes that build training sets from public sources (nothing is committed)."""

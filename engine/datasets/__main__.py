@@ -1,0 +1,61 @@
+"""python -m engine.datasets outdoor --out DIR [--n64 N] [--n256 N] [--seed S] [--debs DIR]"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+
+from engine.errors import UserError
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m engine.datasets", description=__doc__)
+    recipes = parser.add_subparsers(dest="recipe", required=True)
+    outdoor = recipes.add_parser(
+        "outdoor", help="outdoor-scene photo crops from Debian wallpaper packages"
+    )
+    outdoor.add_argument("--out", required=True, help="output folder (keep it outside the repo)")
+    outdoor.add_argument("--n64", type=_non_negative, default=30000, help="64x64 training crops")
+    outdoor.add_argument("--n256", type=_non_negative, default=3000, help="256x256 training crops")
+    outdoor.add_argument("--n-holdout64", type=_non_negative, default=200,
+                         help="64x64 crops from the held-out photos")
+    outdoor.add_argument("--seed", type=int, default=0)
+    outdoor.add_argument("--debs", help="folder with already downloaded .deb files (no download)")
+    outdoor.add_argument("--workers", type=int, default=None, help="processes (default: up to 2)")
+    return parser.parse_args(argv)
+
+
+def _non_negative(text: str) -> int:
+    value = int(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError("must be >= 0")
+    return value
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    from engine.datasets.outdoor import build_outdoor  # numpy/Pillow only when needed
+
+    started = time.monotonic()
+    try:
+        manifest = build_outdoor(
+            args.out, n64=args.n64, n256=args.n256, seed=args.seed, debs_dir=args.debs,
+            n_holdout64=args.n_holdout64, workers=args.workers,
+        )
+    except UserError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 1
+    except OSError as e:
+        print(f"error: {e.strerror or e}: {e.filename or ''}".rstrip(": "), file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    counts = ", ".join(f"{name} {n}" for name, n in manifest["counts"].items())
+    print(f"done in {time.monotonic() - started:.0f} s: {counts}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,64 @@
+"""Inputs and results of the manifold operations (shared by engine, CLI and editor)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+
+@dataclass
+class Warp:
+    """Move the patch of side `size` centred at (x0, y0) so it is centred at (x1, y1).
+    Coordinates are in model-resolution pixels."""
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+    size: float
+
+
+@dataclass
+class EditConstraints:
+    """What the user painted, rasterised at the model's resolution."""
+    color: np.ndarray | None = None        # uint8 HxWx3: the stroke colours
+    color_mask: np.ndarray | None = None   # bool HxW: where colour strokes are
+    sketch_mask: np.ndarray | None = None  # bool HxW: where edges are wanted
+    warps: list[Warp] = field(default_factory=list)
+
+    def is_empty(self) -> bool:
+        no_color = self.color_mask is None or not self.color_mask.any()
+        no_sketch = self.sketch_mask is None or not self.sketch_mask.any()
+        return no_color and no_sketch and not self.warps
+
+
+@dataclass
+class EditSettings:
+    starts: int = 16            # random starts optimised together (iGAN: 64)
+    candidates: int = 8         # best results returned (iGAN shows 16)
+    steps: int = 40             # Adam steps per update (iGAN: ~40)
+    lr: float = 0.1
+    sketch_weight: float = 0.2
+    closeness_weight: float = 5.0   # ||z - z0||^2, used when z0 is given (a fixed image)
+    realism_weight: float = 0.0     # optional D term
+    preview_every: int = 5
+    seed: int = 0
+
+
+@dataclass
+class EditResult:
+    z: np.ndarray        # float32 KxZ, best first
+    images: np.ndarray   # uint8 KxHxWx3, best first
+    costs: np.ndarray    # float32 K, ascending
+    steps: int
+    seconds: float
+
+
+@dataclass
+class ProjectResult:
+    z: np.ndarray        # float32 Z
+    image: np.ndarray    # uint8 HxWx3 at model resolution
+    psnr: float          # dB, of the reconstruction against the (resized) target
+    steps: int
+    seconds: float
+    method: str
