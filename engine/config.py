@@ -33,7 +33,7 @@ class GeneratorConfig:
     """DCGAN-style generator: z -> 4x4 -> doubled until image_size."""
     image_size: int = 64
     z_dim: int = 100
-    width: int = 32            # channels at full resolution (DCGAN's ngf)
+    width: int = 32            # channels of the last hidden layer (DCGAN's ngf)
     max_width: int = 512
     norm: str = "batch"
     upsample: str = "resize"   # resize-then-conv avoids checkerboard artifacts

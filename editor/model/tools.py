@@ -171,21 +171,25 @@ class WarpTool(Tool):
     name = WARP
     label = "Warp"
 
-    def __init__(self, size: float) -> None:
+    def __init__(self, size: float, bounds: float = math.inf) -> None:
         super().__init__(size)
+        self.bounds = bounds  # the image side: warp ends are kept inside the image
         self._start: tuple[float, float] | None = None
         self._end: tuple[float, float] | None = None
+
+    def _clamp(self, x: float, y: float) -> tuple[float, float]:
+        return (min(max(float(x), 0.0), self.bounds), min(max(float(y), 0.0), self.bounds))
 
     @property
     def active(self) -> bool:
         return self._start is not None
 
     def press(self, x, y, strokes=()):
-        self._start = self._end = (float(x), float(y))
+        self._start = self._end = self._clamp(x, y)
 
     def move(self, x, y):
         if self._start is not None:
-            self._end = (float(x), float(y))
+            self._end = self._clamp(x, y)
 
     def release(self, x, y):
         if self._start is None:
@@ -282,7 +286,7 @@ class ToolBox:
             default = max(MIN_SIZE, self.image_size / 16)
             self.tools = {COLOR: BrushTool(COLOR, default * 2, self.color),
                           SKETCH: BrushTool(SKETCH, default),
-                          WARP: WarpTool(self.image_size / 4),
+                          WARP: WarpTool(self.image_size / 4, self.image_size),
                           "eraser": EraserTool(default * 2)}
 
     @property
@@ -292,6 +296,14 @@ class ToolBox:
     @property
     def max_size(self) -> float:
         return max(MIN_SIZE, self.image_size / 2)
+
+    def set_image_size(self, size: int) -> None:
+        """A model of another resolution: sizes keep their share of the image."""
+        ratio = size / self.image_size
+        self.image_size = int(size)
+        self.tools[WARP].bounds = float(size)
+        for name, tool in self.tools.items():
+            self.set_size(tool.size * ratio, name)
 
     def select(self, name: str) -> None:
         if name not in self.tools:

@@ -19,18 +19,19 @@ class Generator(nn.Module):
         config.validate()
         self.config = config
         levels = num_doublings(config.image_size)
-        widths = pyramid_widths(config.width, config.max_width, levels)
+        # widths[0] is the last hidden layer (half resolution), as DCGAN's ngf.
+        widths = pyramid_widths(config.width, config.max_width, levels - 1)
         bias = config.norm == "none"
         top = widths[-1]
         # z -> 4x4 map with a linear layer (same as DCGAN's first 4x4 transposed conv).
         self.project = nn.Linear(config.z_dim, top * 16, bias=bias)
         self.project_norm = nn.Sequential(norm2d(config.norm, top), nn.ReLU(inplace=True))
         blocks = []
-        for i in range(levels, 1, -1):
+        for i in range(levels - 1, 0, -1):
             blocks += [upsample_conv(widths[i], widths[i - 1], config.upsample, bias),
                        norm2d(config.norm, widths[i - 1]), nn.ReLU(inplace=True)]
         self.body = nn.Sequential(*blocks)
-        self.to_rgb = nn.Sequential(upsample_conv(widths[1], 3, config.upsample, bias=True), nn.Tanh())
+        self.to_rgb = nn.Sequential(upsample_conv(widths[0], 3, config.upsample, bias=True), nn.Tanh())
         dcgan_init(self)
 
     @property

@@ -1,0 +1,51 @@
+"""`manifold-editor` / `python -m editor`: start the editor."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="manifold-editor",
+        description="Paint coarse strokes; a GAN finds realistic images that match them.")
+    parser.add_argument("project", nargs="?", type=Path, help="a project to open (NAME.manifold)")
+    parser.add_argument("--model", help="model name or folder (default: the last one used, "
+                                        "else outdoor64)")
+    parser.add_argument("--device", choices=["auto", "cpu", "cuda"],
+                        help="where the model runs (default: the saved choice, else auto)")
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(sys.argv[1:] if argv is None else argv)
+    from PySide6.QtCore import Qt
+    from PySide6.QtGui import QGuiApplication
+    from PySide6.QtWidgets import QApplication
+
+    from engine.device import configure_threads
+    from engine.errors import UserError
+
+    from .qt.app import APPLICATION, ORGANIZATION, EditorOptions, create_main_window
+
+    # Fractional scale factors (150 %) as they are, rather than rounded: sharp on high-DPI.
+    QGuiApplication.setHighDpiScaleFactorRoundingPolicy(
+        Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setOrganizationName(ORGANIZATION)
+    app.setApplicationName(APPLICATION)
+    try:
+        configure_threads()
+    except UserError as exc:
+        print(f"manifold-editor: {exc}", file=sys.stderr)
+        return 2
+    window = create_main_window(EditorOptions(model=args.model, device=args.device,
+                                              project=args.project))
+    window.show()
+    return app.exec()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,123 @@
+"""Undoable commands over a Document, and a Qt-free undo stack with the same rules as QUndoStack.
+
+Each command stores the document state before and after, so undo restores the exact
+pixels. An edit result that arrives for the stroke that asked for it merges into that
+stroke's command: one drag is one undo entry, whether or not its result has come back.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .document import Candidate, Document, DocState
+from .tools import Stroke
+
+STROKE, ERASE, RESULT, CHOOSE, FIX, START, CLEAR = (
+    "stroke", "erase", "result", "choose", "fix", "start", "clear")
+_TAKES_RESULT = (STROKE, ERASE, CLEAR)
+
+
+class Command:
+    def __init__(self, text: str, kind: str, before: DocState, after: DocState) -> None:
+        self.text = text
+        self.kind = kind
+        self.before = before
+        self.after = after
+        self.has_result = False
+
+    def redo(self, doc: Document) -> None:
+        doc.restore(self.after)
+
+    def undo(self, doc: Document) -> None:
+        doc.restore(self.before)
+
+    def merge(self, other: "Command") -> bool:
+        """Absorb `other` (already applied) if it is the edit result of this stroke."""
+        if (self.kind in _TAKES_RESULT and other.kind == RESULT and not self.has_result
+                and other.before is self.after):
+            self.after = other.after
+            self.has_result = True
+            return True
+        return False
+
+
+def add_stroke(doc: Document, stroke: Stroke) -> Command:
+    after = doc.state.replace(strokes=doc.strokes + (stroke,))
+    return Command(stroke.label, STROKE, doc.state, after)
+
+
+def erase_strokes(doc: Document, indices) -> Command:
+    drop = set(indices)
+    kept = tuple(s for i, s in enumerate(doc.strokes) if i not in drop)
+    count = len(doc.strokes) - len(kept)
+    text = "Erase stroke" if count == 1 else f"Erase {count} strokes"
+    return Command(text, ERASE, doc.state, doc.state.replace(strokes=kept))
+
+
+def clear_strokes(doc: Document) -> Command:
+    return Command("Clear strokes", CLEAR, doc.state, doc.state.replace(strokes=()))
+
+
+def apply_result(doc: Document, zs: np.ndarray, images: np.ndarray) -> Command:
+    """The best result becomes current; all of them become the candidates."""
+    candidates = tuple(Candidate(np.asarray(z, np.float32), image) for z, image in zip(zs, images))
+    best = candidates[0]
+    after = doc.state.with_current(best.z, best.image, candidates=candidates, chosen=0)
+    return Command(f"Edit result ({len(candidates)} candidates)", RESULT, doc.state, after)
+
+
+def choose_candidate(doc: Document, index: int) -> Command:
+    candidate = doc.candidates[index]
+    after = doc.state.with_current(candidate.z, candidate.image, chosen=index)
+    return Command(f"Choose candidate {index + 1}", CHOOSE, doc.state, after)
+
+
+def fix_current(doc: Document) -> Command:
+    """Accept the current image as the start: later edits stay close to it."""
+    after = doc.state.replace(z_start=doc.state.z_current, fixed=True)
+    return Command("Fix image", FIX, doc.state, after)
+
+
+def new_start(doc: Document, z: np.ndarray, image: np.ndarray, text: str) -> Command:
+    """Start over from another image: strokes and candidates are cleared, nothing is fixed."""
+    z = np.asarray(z, np.float32).reshape(-1)
+    after = doc.state.with_current(z, image, z_start=z, fixed=False, strokes=(),
+                                   candidates=(), chosen=None)
+    return Command(text, START, doc.state, after)
+
+
+class History:
+    """A linear undo stack (what QUndoStack does, for Qt-free code and tests)."""
+
+    def __init__(self, doc: Document) -> None:
+        self.doc = doc
+        self.commands: list[Command] = []
+        self.index = 0
+
+    def push(self, command: Command) -> None:
+        command.redo(self.doc)
+        del self.commands[self.index:]
+        if self.commands and self.commands[-1].merge(command):
+            return
+        self.commands.append(command)
+        self.index = len(self.commands)
+
+    def can_undo(self) -> bool:
+        return self.index > 0
+
+    def can_redo(self) -> bool:
+        return self.index < len(self.commands)
+
+    def undo(self) -> None:
+        if self.can_undo():
+            self.index -= 1
+            self.commands[self.index].undo(self.doc)
+
+    def redo(self) -> None:
+        if self.can_redo():
+            self.commands[self.index].redo(self.doc)
+            self.index += 1
+
+    def texts(self) -> list[str]:
+        """The applied commands, oldest first (the project file's history summary)."""
+        return [c.text for c in self.commands[:self.index]]

@@ -1,0 +1,100 @@
+"""The slow parts of starting a document (Qt-free, run on a worker thread by the editor):
+loading a model, making a start image, and opening a project by regenerating its images.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable
+
+import numpy as np
+import torch
+
+from engine import checkpoints
+from engine.errors import CheckpointError
+from engine.ops.generate import average_z, generate, random_z
+
+from .document import Candidate, Document, DocState
+from .project import ProjectData, ProjectError, load_project
+
+RANDOM, AVERAGE = "random", "average"
+
+
+def load_gan(name_or_path: str | Path, device: torch.device | str,
+             search_dirs: Iterable[str | Path] = ()) -> checkpoints.Model:
+    model = checkpoints.load_model(name_or_path, device, search_dirs=list(search_dirs))
+    model.require_kind("gan")
+    return model
+
+
+def image_size(model: checkpoints.Model) -> int:
+    return int(model.generator().config.image_size)
+
+
+def start_latent(model: checkpoints.Model, which: str, seed: int | None) -> np.ndarray:
+    generator = model.generator()
+    if which == AVERAGE:
+        return average_z(generator)
+    return random_z(generator, 1, seed)[0]
+
+
+def new_document(model: checkpoints.Model, which: str, seed: int | None) -> Document:
+    z = start_latent(model, which, seed)
+    return Document.start(model.folder.name, z, generate(model.generator(), z))
+
+
+@dataclass
+class OpenedProject:
+    data: ProjectData
+    model: checkpoints.Model
+    document: Document
+    max_difference: int   # largest pixel difference between the regenerated and saved image
+
+
+def open_project(path: str | Path, device: torch.device | str,
+                 search_dirs: Iterable[str | Path] = (),
+                 current: checkpoints.Model | None = None) -> OpenedProject:
+    """Validate the project, load its model (reusing `current` when it is the same one) and
+    regenerate every image from the latents."""
+    data = load_project(path)
+    model = current if current is not None and current.folder.name == data.model \
+        and _device_of(current) == torch.device(device) else _project_model(data, device, search_dirs)
+    generator = model.generator()
+    if generator.z_dim != data.z_dim or image_size(model) != data.image_size:
+        raise ProjectError(
+            f"{path}: the project needs {data.image_size}px images from {data.z_dim}-value "
+            f"latents, but model '{model.folder.name}' makes {image_size(model)}px images "
+            f"from {generator.z_dim}")
+    latents = [data.z_current]
+    if data.z_previous is not None:
+        latents.append(data.z_previous)
+    if data.candidate_z is not None:
+        latents.extend(data.candidate_z)
+    images = generate(generator, np.stack(latents))
+    current_image, rest = images[0], list(images[1:])
+    previous_image = rest.pop(0) if data.z_previous is not None else None
+    candidate_z = data.candidate_z if data.candidate_z is not None else []
+    candidates = tuple(Candidate(z, image) for z, image in zip(candidate_z, rest))
+    state = DocState(z_current=data.z_current, image=current_image, z_start=data.z_start,
+                     fixed=data.fixed, z_previous=data.z_previous, previous_image=previous_image,
+                     strokes=data.strokes, candidates=candidates, chosen=data.chosen)
+    document = Document(model.folder.name, data.image_size, data.z_dim, state)
+    difference = int(np.abs(current_image.astype(np.int16) - data.current_image).max())
+    return OpenedProject(data, model, document, difference)
+
+
+def _project_model(data: ProjectData, device, search_dirs) -> checkpoints.Model:
+    try:
+        return load_gan(data.model, device, search_dirs)
+    except CheckpointError as by_name:
+        hint = Path(data.model_folder) if data.model_folder else None
+        if hint is not None and hint.is_dir() and hint.name == data.model:
+            return load_gan(hint, device)
+        raise ProjectError(f"this project was made with model '{data.model}', which cannot be "
+                           f"loaded: {by_name}. Add its folder with Models > Add model folder.") \
+            from None
+
+
+def _device_of(model: checkpoints.Model) -> torch.device:
+    return next(model.generator().parameters()).device

@@ -1,0 +1,357 @@
+"""Project files: a folder `NAME.manifold/` (or a `.zip` of the same files) holding
+
+    project.json   format version, model name, latents (current, start, previous), strokes,
+                   the candidates' latents, the edit settings and a history summary
+    current.png    the current image (and previous.png when there is one)
+
+The latents are the truth: opening a project regenerates the images from them. The PNGs
+let other programs see the picture and let the editor check the regeneration.
+Loading validates everything before anything is used, and saving is atomic per file with
+project.json written last, so a folder is never half-valid.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+import json
+import math
+import tempfile
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from engine import atomic
+from engine.errors import ImageError, UserError
+from engine.imaging import encode_image, load_rgb, save_image
+from engine.ops.types import EditSettings
+
+from .document import Document
+from .tools import Stroke
+
+FORMAT_NAME = "manifold-editor-project"
+FORMAT_VERSION = 1
+MANIFEST = "project.json"
+SUFFIX = ".manifold"
+ZIP_SUFFIX = ".zip"
+CURRENT_PNG, PREVIOUS_PNG = "current.png", "previous.png"
+MAX_MEMBER_BYTES = 64 * 1024 * 1024  # refuse larger zip members (zip bombs)
+
+
+class ProjectError(UserError):
+    """A project file that cannot be read or written."""
+
+
+@dataclass
+class ProjectData:
+    model: str                                # the model folder's name
+    image_size: int
+    z_current: np.ndarray
+    z_start: np.ndarray
+    fixed: bool = False
+    z_previous: np.ndarray | None = None
+    strokes: tuple[Stroke, ...] = ()
+    candidate_z: np.ndarray | None = None     # float32 KxZ
+    chosen: int | None = None
+    settings: EditSettings = field(default_factory=EditSettings)
+    history: list[str] = field(default_factory=list)
+    current_image: np.ndarray | None = None   # the PNG as saved
+    previous_image: np.ndarray | None = None
+    model_folder: str | None = None           # where the model was, a hint when the name fails
+
+    @property
+    def z_dim(self) -> int:
+        return int(self.z_current.shape[0])
+
+
+def from_document(doc: Document, settings: EditSettings, history: list[str],
+                  model_folder: str | None = None) -> ProjectData:
+    state = doc.state
+    candidate_z = np.stack([c.z for c in state.candidates]) if state.candidates else None
+    return ProjectData(
+        model=doc.model_name, image_size=doc.image_size, z_current=state.z_current,
+        z_start=state.z_start, fixed=state.fixed, z_previous=state.z_previous,
+        strokes=state.strokes, candidate_z=candidate_z, chosen=state.chosen,
+        settings=dataclasses.replace(settings), history=list(history),
+        current_image=state.image, previous_image=state.previous_image, model_folder=model_folder)
+
+
+# ---------------------------------------------------------------- saving
+
+def is_zip_path(path: str | Path) -> bool:
+    return Path(path).suffix.lower() == ZIP_SUFFIX
+
+
+def normalize_path(path: str | Path) -> Path:
+    """Add `.manifold` to a folder name that lacks it (zip paths are kept as they are)."""
+    path = Path(path)
+    if is_zip_path(path) or path.suffix.lower() == SUFFIX:
+        return path
+    return path.with_name(path.name + SUFFIX)
+
+
+def save_project(path: str | Path, data: ProjectData) -> Path:
+    path = normalize_path(path)
+    files = _files_for(data)
+    if is_zip_path(path):
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+            for name, payload in files.items():
+                archive.writestr(name, payload)
+        try:
+            atomic.write_bytes(path, buffer.getvalue())
+        except OSError as exc:
+            raise ProjectError(f"{path}: cannot write the project ({exc.strerror or exc})") from None
+        return path
+    if path.exists() and not path.is_dir():
+        raise ProjectError(f"{path}: a file of that name exists; a project is a folder")
+    if path.is_dir() and any(path.iterdir()) and not (path / MANIFEST).is_file():
+        raise ProjectError(f"{path}: the folder is not empty and is not a project; "
+                           "choose another name so nothing in it is overwritten")
+    try:
+        for name, payload in files.items():
+            if name != MANIFEST:
+                atomic.write_bytes(path / name, payload)
+        atomic.write_bytes(path / MANIFEST, files[MANIFEST])  # last: the folder is valid only now
+    except OSError as exc:
+        raise ProjectError(f"{path}: cannot write the project ({exc.strerror or exc})") from None
+    return path
+
+
+def _files_for(data: ProjectData) -> dict[str, bytes]:
+    images = {"current": CURRENT_PNG}
+    files = {CURRENT_PNG: encode_image(data.current_image)}
+    if data.previous_image is not None:
+        images["previous"] = PREVIOUS_PNG
+        files[PREVIOUS_PNG] = encode_image(data.previous_image)
+    manifest = {
+        "format": FORMAT_NAME,
+        "format_version": FORMAT_VERSION,
+        "model": data.model,
+        "model_folder": data.model_folder,
+        "image_size": data.image_size,
+        "latents": {"current": _floats(data.z_current), "start": _floats(data.z_start),
+                    "previous": None if data.z_previous is None else _floats(data.z_previous)},
+        "fixed": data.fixed,
+        "strokes": [s.to_json() for s in data.strokes],
+        "candidates": {"z": [] if data.candidate_z is None else [_floats(z) for z in data.candidate_z],
+                       "chosen": data.chosen},
+        "settings": dataclasses.asdict(data.settings),
+        "history": list(data.history),
+        "images": images,
+    }
+    files[MANIFEST] = (json.dumps(manifest, indent=1) + "\n").encode("utf-8")
+    return files
+
+
+def _floats(z: np.ndarray) -> list[float]:
+    # float32 -> float64 -> shortest repr -> float64 -> float32 is exact.
+    return [float(v) for v in np.asarray(z, np.float32).reshape(-1)]
+
+
+# ---------------------------------------------------------------- loading
+
+def load_project(path: str | Path) -> ProjectData:
+    """Read and validate a project folder or zip; any problem raises ProjectError naming it."""
+    path = Path(path)
+    if path.is_dir():
+        return _load_folder(path, path)
+    if path.is_file() and zipfile.is_zipfile(path):
+        with tempfile.TemporaryDirectory(prefix="manifold-project-") as tmp:
+            _extract(path, Path(tmp))
+            return _load_folder(Path(tmp), path)
+    if path.is_file() and path.name == MANIFEST:
+        return _load_folder(path.parent, path.parent)
+    if not path.exists():
+        raise ProjectError(f"{path}: no such project")
+    raise ProjectError(f"{path}: not a project (expected a {SUFFIX} folder or a zip)")
+
+
+def _extract(archive_path: Path, target: Path) -> None:
+    try:
+        with zipfile.ZipFile(archive_path) as archive:
+            for info in archive.infolist():
+                name = info.filename
+                if info.is_dir():
+                    continue
+                if not _is_plain_name(name):
+                    raise ProjectError(f"{archive_path}: member '{name}' is not a plain file "
+                                       "name; refusing paths that could leave the project")
+                if info.file_size > MAX_MEMBER_BYTES:
+                    raise ProjectError(f"{archive_path}: member '{name}' is too large "
+                                       f"({info.file_size} bytes)")
+                (target / name).write_bytes(archive.read(info))
+    except (zipfile.BadZipFile, OSError, EOFError) as exc:
+        raise ProjectError(f"{archive_path}: damaged zip file ({exc})") from None
+
+
+def _is_plain_name(name: object) -> bool:
+    return (isinstance(name, str) and name not in ("", ".", "..") and "/" not in name
+            and "\\" not in name and ":" not in name and "\0" not in name)
+
+
+def _load_folder(folder: Path, shown: Path) -> ProjectData:
+    manifest_path = folder / MANIFEST
+    where = shown / MANIFEST if shown.is_dir() else shown
+    if not manifest_path.is_file():
+        raise ProjectError(f"{shown}: not a project, {MANIFEST} is missing")
+    try:
+        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ProjectError(f"{where}: not valid JSON ({exc})") from None
+    try:
+        return _parse(manifest, folder, shown)
+    except _Invalid as exc:
+        raise ProjectError(f"{where}: {exc}") from None
+
+
+class _Invalid(Exception):
+    pass
+
+
+def _parse(manifest: object, folder: Path, shown: Path) -> ProjectData:
+    if not isinstance(manifest, dict):
+        raise _Invalid("expected a JSON object")
+    if manifest.get("format") != FORMAT_NAME:
+        raise _Invalid(f"not a {FORMAT_NAME} file ('format' is {manifest.get('format')!r})")
+    version = manifest.get("format_version")
+    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+        raise _Invalid("'format_version' is missing or not a positive whole number")
+    if version > FORMAT_VERSION:
+        raise _Invalid(f"made by a newer version of the editor (project format {version}; this "
+                       f"version reads up to {FORMAT_VERSION}); please upgrade to open it")
+    model = manifest.get("model")
+    if not isinstance(model, str) or not model.strip():
+        raise _Invalid("'model' must name the model the project was made with")
+    model_folder = manifest.get("model_folder")
+    if model_folder is not None and not isinstance(model_folder, str):
+        raise _Invalid("'model_folder' must be a string or null")
+    image_size = manifest.get("image_size")
+    if not isinstance(image_size, int) or isinstance(image_size, bool) or image_size < 1:
+        raise _Invalid("'image_size' must be a positive whole number")
+
+    latents = _object(manifest, "latents")
+    z_current = _latent(latents.get("current"), "latents.current")
+    z_dim = z_current.shape[0]
+    z_start = _latent(latents.get("start"), "latents.start", z_dim)
+    previous = latents.get("previous")
+    z_previous = None if previous is None else _latent(previous, "latents.previous", z_dim)
+    fixed = manifest.get("fixed", False)
+    if not isinstance(fixed, bool):
+        raise _Invalid("'fixed' must be true or false")
+
+    raw_strokes = manifest.get("strokes", [])
+    if not isinstance(raw_strokes, list):
+        raise _Invalid("'strokes' must be a list")
+    strokes = []
+    for i, raw in enumerate(raw_strokes):
+        try:
+            strokes.append(Stroke.from_json(raw))
+        except ValueError as exc:
+            raise _Invalid(f"strokes[{i}]: {exc}") from None
+
+    candidates = _object(manifest, "candidates", {})
+    raw_z = candidates.get("z", [])
+    if not isinstance(raw_z, list):
+        raise _Invalid("'candidates.z' must be a list of latents")
+    candidate_z = np.stack([_latent(z, f"candidates.z[{i}]", z_dim) for i, z in enumerate(raw_z)]) \
+        if raw_z else None
+    chosen = candidates.get("chosen")
+    if chosen is not None and (not isinstance(chosen, int) or isinstance(chosen, bool)
+                               or not 0 <= chosen < len(raw_z)):
+        raise _Invalid("'candidates.chosen' must be the index of one of the candidates, or null")
+
+    settings = _settings(manifest.get("settings", {}))
+    history = manifest.get("history", [])
+    if not isinstance(history, list) or not all(isinstance(h, str) for h in history):
+        raise _Invalid("'history' must be a list of strings")
+
+    images = _object(manifest, "images")
+    current_image = _image(images, "current", folder, shown, image_size, required=True)
+    previous_image = _image(images, "previous", folder, shown, image_size, required=False)
+    return ProjectData(model=model.strip(), image_size=image_size, z_current=z_current,
+                       z_start=z_start, fixed=fixed, z_previous=z_previous,
+                       strokes=tuple(strokes), candidate_z=candidate_z, chosen=chosen,
+                       settings=settings, history=history, current_image=current_image,
+                       previous_image=previous_image, model_folder=model_folder)
+
+
+def _object(manifest: dict, key: str, default: dict | None = None) -> dict:
+    value = manifest.get(key, default)
+    if not isinstance(value, dict):
+        raise _Invalid(f"'{key}' must be a JSON object")
+    return value
+
+
+def _latent(value: object, what: str, z_dim: int | None = None) -> np.ndarray:
+    if not isinstance(value, list) or not value or not all(
+            isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
+            for v in value):
+        raise _Invalid(f"'{what}' must be a non-empty list of finite numbers")
+    if z_dim is not None and len(value) != z_dim:
+        raise _Invalid(f"'{what}' has {len(value)} values, but the current latent has {z_dim}")
+    return np.asarray(value, np.float32)
+
+
+def _settings(raw: object) -> EditSettings:
+    if not isinstance(raw, dict):
+        raise _Invalid("'settings' must be a JSON object")
+    settings = EditSettings()
+    for f in dataclasses.fields(EditSettings):
+        if f.name not in raw:
+            continue
+        value, default = raw[f.name], getattr(settings, f.name)
+        if isinstance(default, int):
+            ok = isinstance(value, int) and not isinstance(value, bool) and value >= 0
+        else:
+            ok = isinstance(value, (int, float)) and not isinstance(value, bool) \
+                and math.isfinite(value) and value >= 0
+        if not ok:
+            raise _Invalid(f"'settings.{f.name}' must be a non-negative number, got {value!r}")
+        setattr(settings, f.name, type(default)(value))
+    return settings
+
+
+def _image(images: dict, key: str, folder: Path, shown: Path, size: int,
+           required: bool) -> np.ndarray | None:
+    name = images.get(key)
+    if name is None and not required:
+        return None
+    if not _is_plain_name(name) or Path(name).is_absolute():
+        raise _Invalid(f"'images.{key}' must be a plain file name inside the project, got {name!r}")
+    path = folder / name
+    if path.is_symlink() or (path.exists() and path.resolve().parent != folder.resolve()):
+        raise _Invalid(f"'images.{key}' ({name}) points outside the project folder")
+    if not path.is_file():
+        raise _Invalid(f"the image '{name}' is missing from {shown}")
+    try:
+        image = load_rgb(path)
+    except ImageError as exc:
+        raise _Invalid(f"image '{name}': {exc}") from None
+    if image.shape[:2] != (size, size):
+        raise _Invalid(f"image '{name}' is {image.shape[1]}x{image.shape[0]}, "
+                       f"but the project's images are {size}x{size}")
+    return image
+
+
+# ---------------------------------------------------------------- exporting
+
+def export_image(path: str | Path, image: np.ndarray, protected: tuple[Path, ...] = (),
+                 overwrite: bool = False) -> Path:
+    """Save an image; never over a protected file (the opened source) nor, unless asked,
+    over any existing file."""
+    path = Path(path)
+    target = path.resolve()
+    for guarded in protected:
+        guarded = Path(guarded).resolve()
+        if target == guarded or guarded in target.parents:
+            raise ProjectError(f"{path}: refusing to write over the opened project; "
+                               "choose another name")
+    if path.exists() and not overwrite:
+        raise ProjectError(f"{path}: already exists; choose another name")
+    try:
+        return save_image(path, image)
+    except OSError as exc:
+        raise ProjectError(f"{path}: cannot write the image ({exc.strerror or exc})") from None

@@ -1,0 +1,295 @@
+"""The drawing pad: shows the image scaled up, the strokes over it, and feeds the active tool.
+
+Mouse positions are mapped to continuous image coordinates (pixel i covers [i, i+1)).
+The canvas only reports what the tools produce; the controller decides what it means.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtCore import QPointF, QRectF, Qt, Signal
+from PySide6.QtGui import QColor, QPainter, QPainterPath, QPen
+from PySide6.QtWidgets import QWidget
+
+from ..model.tools import COLOR, SKETCH, WARP, BrushTool, EraserTool, Stroke, ToolBox
+from .images import to_qimage
+
+MIN_ZOOM, MAX_ZOOM = 0.25, 64.0
+FIT_MARGIN = 0.96
+BACKGROUND = QColor(48, 48, 48)
+SKETCH_COLOR = QColor(20, 20, 20)
+
+
+class Canvas(QWidget):
+    cursorMoved = Signal(object)    # (x, y) image coordinates, or None when outside
+    zoomChanged = Signal(float)     # 1.0 = one image pixel per screen (logical) pixel
+    toolFinished = Signal(object)   # a tools.AddStroke or tools.EraseStrokes
+    colorPicked = Signal(float, float)  # right click at image coordinates
+    sizeStep = Signal(int)          # mouse wheel in a brush tool: grow (+) / shrink (-)
+
+    def __init__(self, toolbox: ToolBox, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.toolbox = toolbox
+        self.setObjectName("canvas")
+        self.setMouseTracking(True)
+        self.setFocusPolicy(Qt.StrongFocus)
+        self.setMinimumSize(240, 240)
+        self.setCursor(Qt.CrossCursor)
+        self._image = None
+        self._size = 0
+        self._strokes: tuple[Stroke, ...] = ()
+        self._placeholder = ""
+        self._zoom = 1.0
+        self._fit = True
+        self._offset = QPointF(0, 0)
+        self._smooth = False
+        self._show_edits = True
+        self._space = False
+        self._pan_from: QPointF | None = None
+        self._hover: QPointF | None = None
+
+    # ------------------------------------------------------------ state from outside
+
+    def set_image(self, array: np.ndarray | None) -> None:
+        self._image = None if array is None else to_qimage(array)
+        size = 0 if array is None else int(array.shape[0])
+        if size != self._size:
+            self._size = size
+            self._fit = True
+            self._apply_fit()
+        self.update()
+
+    def set_strokes(self, strokes: tuple[Stroke, ...]) -> None:
+        self._strokes = tuple(strokes)
+        self.update()
+
+    def set_placeholder(self, text: str) -> None:
+        self._placeholder = text
+        self.update()
+
+    def set_smooth(self, smooth: bool) -> None:
+        self._smooth = bool(smooth)
+        self.update()
+
+    def set_show_edits(self, show: bool) -> None:
+        self._show_edits = bool(show)
+        self.update()
+
+    @property
+    def zoom(self) -> float:
+        return self._zoom
+
+    @property
+    def image_size(self) -> int:
+        return self._size
+
+    # ------------------------------------------------------------ zoom and pan
+
+    def zoom_fit(self) -> None:
+        self._fit = True
+        self._apply_fit()
+        self.update()
+
+    def zoom_actual(self) -> None:
+        self._set_zoom(1.0, QPointF(self.width() / 2, self.height() / 2))
+
+    def zoom_by(self, factor: float, anchor: QPointF | None = None) -> None:
+        if anchor is None:
+            anchor = QPointF(self.width() / 2, self.height() / 2)
+        self._set_zoom(self._zoom * factor, QPointF(anchor))
+
+    def _set_zoom(self, zoom: float, anchor: QPointF) -> None:
+        if not self._size:
+            return
+        zoom = min(MAX_ZOOM, max(MIN_ZOOM, zoom))
+        # Keep the image point under the anchor where it is.
+        fixed = (anchor - self._offset) / self._zoom
+        self._zoom = zoom
+        self._offset = anchor - fixed * zoom
+        self._fit = False
+        self.zoomChanged.emit(self._zoom)
+        self.update()
+
+    def _apply_fit(self) -> None:
+        if not self._size:
+            return
+        side = min(self.width(), self.height()) * FIT_MARGIN
+        self._zoom = max(MIN_ZOOM, side / self._size)
+        extent = self._size * self._zoom
+        self._offset = QPointF((self.width() - extent) / 2, (self.height() - extent) / 2)
+        self.zoomChanged.emit(self._zoom)
+
+    def resizeEvent(self, event) -> None:
+        if self._fit:
+            self._apply_fit()
+        super().resizeEvent(event)
+
+    # ------------------------------------------------------------ coordinates
+
+    def to_image(self, pos: QPointF) -> tuple[float, float]:
+        point = (QPointF(pos) - self._offset) / self._zoom
+        return point.x(), point.y()
+
+    def to_widget(self, x: float, y: float) -> QPointF:
+        return self._offset + QPointF(x, y) * self._zoom
+
+    def _inside(self, x: float, y: float) -> bool:
+        return 0 <= x < self._size and 0 <= y < self._size
+
+    # ------------------------------------------------------------ input
+
+    def mousePressEvent(self, event) -> None:
+        pos = event.position()
+        if event.button() == Qt.MiddleButton or (event.button() == Qt.LeftButton and self._space):
+            self._pan_from = pos
+            self.setCursor(Qt.ClosedHandCursor)
+            return
+        if not self._size:
+            return
+        x, y = self.to_image(pos)
+        if event.button() == Qt.RightButton:
+            if self._inside(x, y):
+                self.colorPicked.emit(x, y)
+            return
+        if event.button() == Qt.LeftButton:
+            self.toolbox.active.press(x, y, self._strokes)
+            self.update()
+
+    def mouseMoveEvent(self, event) -> None:
+        pos = event.position()
+        self._hover = pos
+        if self._pan_from is not None:
+            self._offset += pos - self._pan_from
+            self._pan_from = pos
+            self._fit = False
+            self.update()
+            return
+        if not self._size:
+            return
+        x, y = self.to_image(pos)
+        self.cursorMoved.emit((x, y) if self._inside(x, y) else None)
+        # The tool's own drag state decides, not event.buttons(): a drag is press..release.
+        if self.toolbox.active.active:
+            self.toolbox.active.move(x, y)
+        self.update()
+
+    def mouseReleaseEvent(self, event) -> None:
+        if self._pan_from is not None and event.button() in (Qt.LeftButton, Qt.MiddleButton):
+            self._pan_from = None
+            self.setCursor(Qt.OpenHandCursor if self._space else Qt.CrossCursor)
+            return
+        if event.button() != Qt.LeftButton or not self.toolbox.active.active:
+            return
+        x, y = self.to_image(event.position())
+        result = self.toolbox.active.release(x, y)
+        self.update()
+        if result is not None:
+            self.toolFinished.emit(result)
+
+    def leaveEvent(self, event) -> None:
+        self._hover = None
+        self.cursorMoved.emit(None)
+        self.update()
+        super().leaveEvent(event)
+
+    def wheelEvent(self, event) -> None:
+        steps = event.angleDelta().y() / 120
+        if not steps:
+            return
+        in_brush = isinstance(self.toolbox.active, (BrushTool, EraserTool))
+        if event.modifiers() & Qt.ControlModifier or not in_brush:
+            self.zoom_by(1.25 ** steps, event.position())
+        else:
+            self.sizeStep.emit(1 if steps > 0 else -1)
+            self.update()
+        event.accept()
+
+    def keyPressEvent(self, event) -> None:
+        if event.key() == Qt.Key_Space and not event.isAutoRepeat():
+            self._space = True
+            self.setCursor(Qt.OpenHandCursor)
+            return
+        super().keyPressEvent(event)
+
+    def keyReleaseEvent(self, event) -> None:
+        if event.key() == Qt.Key_Space and not event.isAutoRepeat():
+            self._space = False
+            self._pan_from = None
+            self.setCursor(Qt.CrossCursor)
+            return
+        super().keyReleaseEvent(event)
+
+    def cancel_drag(self) -> None:
+        self.toolbox.active.cancel()
+        self.update()
+
+    # ------------------------------------------------------------ painting
+
+    def paintEvent(self, event) -> None:
+        painter = QPainter(self)
+        painter.fillRect(self.rect(), BACKGROUND)
+        if self._image is None:
+            painter.setPen(QColor(220, 220, 220))
+            painter.drawText(self.rect().adjusted(24, 24, -24, -24),
+                             Qt.AlignCenter | Qt.TextWordWrap, self._placeholder)
+            return
+        painter.setRenderHint(QPainter.SmoothPixmapTransform, self._smooth)
+        painter.translate(self._offset)
+        painter.scale(self._zoom, self._zoom)
+        painter.drawImage(QRectF(0, 0, self._size, self._size), self._image)
+        painter.setClipRect(QRectF(0, 0, self._size, self._size))
+        painter.setRenderHint(QPainter.Antialiasing, True)
+        tool = self.toolbox.active
+        if self._show_edits:
+            faded = tool.hits if isinstance(tool, EraserTool) else frozenset()
+            for index, stroke in enumerate(self._strokes):
+                self._draw_stroke(painter, stroke, 70 if index in faded else 255)
+        pending = tool.in_progress()
+        if pending is not None:
+            self._draw_stroke(painter, pending, 255)
+        self._draw_brush_outline(painter)
+
+    def _draw_stroke(self, painter: QPainter, stroke: Stroke, alpha: int) -> None:
+        if stroke.kind == WARP:
+            self._draw_warp(painter, stroke, alpha)
+            return
+        color = QColor(*stroke.color) if stroke.kind == COLOR else QColor(SKETCH_COLOR)
+        color.setAlpha(alpha)
+        pen = QPen(color, stroke.width, Qt.SolidLine, Qt.RoundCap, Qt.RoundJoin)
+        painter.setPen(pen)
+        if len(stroke.points) == 1:
+            painter.drawPoint(QPointF(*stroke.points[0]))
+            return
+        path = QPainterPath(QPointF(*stroke.points[0]))
+        for point in stroke.points[1:]:
+            path.lineTo(QPointF(*point))
+        painter.drawPath(path)
+
+    def _draw_warp(self, painter: QPainter, stroke: Stroke, alpha: int) -> None:
+        (x0, y0), (x1, y1) = stroke.points
+        half = stroke.width / 2
+        pen = QPen(QColor(255, 255, 255, alpha), 0)  # cosmetic: one screen pixel wide
+        pen.setStyle(Qt.DashLine)
+        painter.setPen(pen)
+        painter.setBrush(Qt.NoBrush)
+        painter.drawRect(QRectF(x0 - half, y0 - half, stroke.width, stroke.width))
+        pen.setStyle(Qt.SolidLine)
+        pen.setColor(QColor(255, 210, 0, alpha))
+        painter.setPen(pen)
+        painter.drawRect(QRectF(x1 - half, y1 - half, stroke.width, stroke.width))
+        painter.drawLine(QPointF(x0, y0), QPointF(x1, y1))
+
+    def _draw_brush_outline(self, painter: QPainter) -> None:
+        tool = self.toolbox.active
+        if self._hover is None or self._pan_from is not None or self._space:
+            return
+        x, y = self.to_image(self._hover)
+        if not self._inside(x, y):
+            return
+        painter.setPen(QPen(QColor(255, 255, 255, 180), 0))
+        painter.setBrush(Qt.NoBrush)
+        half = tool.size / 2
+        if tool.name == WARP:
+            painter.drawRect(QRectF(x - half, y - half, tool.size, tool.size))
+        elif tool.name in (COLOR, SKETCH, "eraser"):
+            painter.drawEllipse(QPointF(x, y), half, half)

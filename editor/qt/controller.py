@@ -1,0 +1,426 @@
+"""The editor's controller: owns the document, the undo stack, the model and the background
+jobs, and turns user intents (a finished stroke, a chosen candidate, Fix, Open...) into
+commands and jobs. Widgets talk to it; it never touches a widget.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import torch
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QUndoStack
+
+from engine import checkpoints
+from engine.device import describe, resolve_device
+from engine.errors import UserError
+from engine.jobs import Progress
+from engine.ops.generate import generate
+from engine.ops.types import EditSettings
+
+from ..jobs import Job, JobRunner
+from ..model import history, loading
+from ..model.document import Document
+from ..model.project import ProjectData, export_image, from_document, save_project
+from ..model.tools import AddStroke, EraseStrokes, ToolBox
+from .undo import UndoCommand
+
+INTERPOLATION_FRAMES = 16
+
+
+class EditorController(QObject):
+    documentReplaced = Signal()     # a new document (model loaded, project opened)
+    documentChanged = Signal()      # any change of the document's state
+    displayChanged = Signal()       # the image to show changed (document, preview or frame)
+    modelChanged = Signal()
+    modelFailed = Signal(str)       # no model could be loaded: the message says why
+    status = Signal(str)            # a line for the status bar
+    error = Signal(str)             # a problem the user should see
+    editBusy = Signal(bool)
+    editProgress = Signal(int, int) # step, total
+    editEnded = Signal(str)         # "applied" | "dropped" | "cancelled" | "failed"
+    framesReady = Signal()
+    projectOpened = Signal(object)  # Path (None for a recovered autosave)
+    projectSaved = Signal(object)   # Path
+    colorChanged = Signal(object)   # (r, g, b) after sampling from the image
+
+    def __init__(self, edit_settings: EditSettings | None = None, model_dirs=(),
+                 device: str = "auto", seed: int | None = None, parent: QObject | None = None):
+        super().__init__(parent)
+        self.edit_settings = edit_settings or EditSettings()
+        self.model_dirs = [Path(p) for p in model_dirs]
+        self.device_name = device
+        self.device = self._resolve_device(device)
+        self.rng = np.random.default_rng(seed)
+        self.model: checkpoints.Model | None = None
+        self.doc: Document | None = None
+        self.project_path: Path | None = None
+        self.toolbox = ToolBox()
+        self.undo_stack = QUndoStack(self)
+        self.preview: np.ndarray | None = None
+        self.frames: np.ndarray | None = None
+        self.frame_index: int | None = None
+        self._frames_key = None
+        self.edits = JobRunner("edit", self)
+        self.loads = JobRunner("load", self)
+        self.starts = JobRunner("start", self)
+        self.renders = JobRunner("frames", self)
+        self.edits.busyChanged.connect(self.editBusy)
+
+    # ------------------------------------------------------------ device and models
+
+    def _resolve_device(self, name: str) -> torch.device:
+        try:
+            return resolve_device(name)
+        except UserError as exc:
+            self.device_name = "cpu"  # e.g. a saved 'cuda' on a machine without one
+            self.error.emit(f"{exc}; using the CPU")
+            return torch.device("cpu")
+
+    @property
+    def device_label(self) -> str:
+        return describe(self.device)
+
+    def set_device(self, name: str) -> None:
+        self.device_name = name
+        self.device = self._resolve_device(name)
+        if self.model is not None:
+            self.load_model(self.model.folder, keep_document=True)
+
+    def installed_models(self) -> list[checkpoints.ModelInfo]:
+        return checkpoints.list_models(self.model_dirs)
+
+    def load_model(self, name_or_path, start: str = loading.RANDOM,
+                   keep_document: bool = False) -> Job:
+        """Load a model off the GUI thread; then start a new document from a random or
+        average image (or, with keep_document, move the same document to the new device)."""
+        device, dirs, seed = self.device, list(self.model_dirs), self._seed()
+        keep = keep_document and self.doc is not None
+
+        def work(token):
+            model = loading.load_gan(name_or_path, device, dirs)
+            token.raise_if_cancelled()
+            return model, (None if keep else loading.new_document(model, start, seed))
+
+        self.status.emit(f"Loading model {name_or_path}...")
+        job = self.loads.submit(work, "Loading the model")
+        job.finished.connect(lambda result: self._model_loaded(*result))
+        job.failed.connect(self._model_failed)
+        return job
+
+    def _model_loaded(self, model: checkpoints.Model, document: Document | None) -> None:
+        self.model = model
+        self.toolbox.set_image_size(loading.image_size(model))
+        if document is not None:
+            self._replace_document(document, None)
+        self.status.emit(f"Model {model.config.get('display_name') or model.name} on "
+                         f"{self.device_label}")
+        self.modelChanged.emit()
+
+    def _model_failed(self, message: str) -> None:
+        self.error.emit(message)
+        self.modelFailed.emit(message)
+
+    def _seed(self) -> int:
+        return int(self.rng.integers(0, 2**31 - 1))
+
+    # ------------------------------------------------------------ the document
+
+    def _replace_document(self, document: Document, path: Path | None) -> None:
+        self.edits.cancel()
+        self.renders.cancel()
+        self.starts.cancel()
+        self.undo_stack.clear()
+        self.doc = document
+        self.project_path = path
+        self.preview = None
+        self._reset_frames()
+        document.subscribe(self._document_changed)
+        self.documentReplaced.emit()
+        self.documentChanged.emit()
+        self.displayChanged.emit()
+
+    def _document_changed(self, doc: Document) -> None:
+        job = self.edits.current
+        if job is not None and not job.done and job.tag != (doc, doc.revision):
+            job.cancel()  # its input is gone; its result would be dropped anyway
+        self._reset_frames()
+        self.documentChanged.emit()
+        self.displayChanged.emit()
+
+    def push(self, command: history.Command) -> None:
+        self.undo_stack.push(UndoCommand(self.doc, command))
+
+    def display_image(self) -> np.ndarray | None:
+        """What the pad shows: an interpolation frame, else a running edit's preview, else
+        the current image."""
+        if self.doc is None:
+            return None
+        if self.frame_index is not None and self.frames is not None:
+            return self.frames[self.frame_index]
+        if self.preview is not None:
+            return self.preview
+        return self.doc.image
+
+    @property
+    def dirty(self) -> bool:
+        return self.doc is not None and not self.undo_stack.isClean()
+
+    def history_texts(self) -> list[str]:
+        return [self.undo_stack.text(i) for i in range(self.undo_stack.index())]
+
+    # ------------------------------------------------------------ strokes and edits
+
+    def apply_tool_result(self, result) -> None:
+        if self.doc is None:
+            return
+        if isinstance(result, AddStroke):
+            self.push(history.add_stroke(self.doc, result.stroke))
+        elif isinstance(result, EraseStrokes):
+            self.push(history.erase_strokes(self.doc, result.indices))
+        else:
+            return
+        self.request_edit()
+
+    def request_edit(self) -> Job | None:
+        """Start an edit job for the current strokes; a newer request supersedes it."""
+        if self.doc is None or self.model is None:
+            return None
+        request = self.doc.edit_request(self.edit_settings)
+        if request is None:
+            self.edits.cancel()
+            return None
+        model, doc = self.model, self.doc
+
+        def work(token):
+            from engine.ops.edit import edit  # first use imports the losses: off the GUI thread
+            return edit(model, request.constraints, request.z0, request.settings, token)
+
+        job = self.edits.submit(work, "Edit", tag=(doc, request.revision))
+        job.progress.connect(lambda progress: self._edit_progress(job, progress))
+        job.finished.connect(lambda result: self._edit_finished(job, result))
+        job.failed.connect(lambda message: self._edit_ended(job, "failed", message))
+        job.cancelled.connect(lambda: self._edit_ended(job, "cancelled", "Edit cancelled"))
+        return job
+
+    def _edit_progress(self, job: Job, progress: Progress) -> None:
+        if job is not self.edits.current:
+            return
+        if progress.preview is not None:
+            self.preview = progress.preview
+            self.displayChanged.emit()
+        self.editProgress.emit(progress.step, progress.total)
+        self.status.emit(f"Editing: step {progress.step}/{progress.total} - "
+                         f"{job.elapsed:.1f} s - {self.device_label}")
+
+    def _edit_finished(self, job: Job, result) -> None:
+        doc, revision = job.tag
+        if doc is self.doc and doc.revision == revision:
+            self.preview = None
+            self.push(history.apply_result(doc, result.z, result.images))
+            self.status.emit(f"Edit done: {result.steps} steps in {result.seconds:.1f} s - "
+                             f"{self.device_label}")
+            self.editEnded.emit("applied")
+        else:
+            self._edit_ended(job, "dropped", "Edit result dropped: the strokes changed")
+
+    def _edit_ended(self, job: Job, outcome: str, message: str) -> None:
+        if self.edits.current in (None, job):
+            self.preview = None
+            self.displayChanged.emit()
+        if outcome == "failed":
+            self.error.emit(message)
+        self.status.emit(message)
+        self.editEnded.emit(outcome)
+
+    def stop(self) -> None:
+        """Esc / Stop: cancel the running edit and any frame rendering."""
+        self.edits.cancel()
+        self.renders.cancel()
+
+    # ------------------------------------------------------------ candidates, fix, starts
+
+    def choose_candidate(self, index: int) -> None:
+        if self.doc is None or not 0 <= index < len(self.doc.candidates):
+            return
+        if self.doc.state.chosen == index:
+            return
+        self.push(history.choose_candidate(self.doc, index))
+
+    def fix(self) -> None:
+        if self.doc is not None:
+            self.push(history.fix_current(self.doc))
+
+    def clear_strokes(self) -> None:
+        if self.doc is not None and self.doc.strokes:
+            self.edits.cancel()
+            self.push(history.clear_strokes(self.doc))
+
+    def new_start(self, which: str) -> Job | None:
+        """'random', 'average' or 'restart' (back to the start image); undoable."""
+        if self.doc is None or self.model is None:
+            return None
+        model, doc = self.model, self.doc
+        if which == "restart":
+            z, text = doc.state.z_start, "Restart"
+        else:
+            z = loading.start_latent(model, which, self._seed())
+            text = "Average start" if which == loading.AVERAGE else "Random start"
+
+        def work(token):
+            return generate(model.generator(), z)
+
+        job = self.starts.submit(work, text)
+        job.finished.connect(lambda image: self._start_ready(doc, z, image, text))
+        job.failed.connect(self.error)
+        return job
+
+    def _start_ready(self, doc: Document, z: np.ndarray, image: np.ndarray, text: str) -> None:
+        if doc is self.doc:
+            self.edits.cancel()
+            self.push(history.new_start(doc, z, image, text))
+
+    def sample_color(self, x: float, y: float) -> None:
+        image = self.display_image()
+        if image is None:
+            return
+        row = min(max(int(y), 0), image.shape[0] - 1)
+        col = min(max(int(x), 0), image.shape[1] - 1)
+        color = tuple(int(v) for v in image[row, col])
+        self.toolbox.set_color(color)
+        self.colorChanged.emit(color)
+
+    # ------------------------------------------------------------ interpolation
+
+    def _reset_frames(self) -> None:
+        self.renders.cancel()
+        self.frames, self._frames_key = None, None
+        if self.frame_index is not None:
+            self.frame_index = None
+
+    def request_frames(self, mode: str = "linear") -> Job | None:
+        """Render the frames from the previous to the current image (off the GUI thread)."""
+        doc, model = self.doc, self.model
+        if doc is None or model is None or doc.state.z_previous is None:
+            return None
+        key = (doc, doc.revision, mode)
+        if self._frames_key == key and self.frames is not None:
+            self.framesReady.emit()
+            return None
+        running = self.renders.current
+        if running is not None and not running.done and running.tag == key:
+            return running  # already being rendered
+        z0, z1 = doc.state.z_previous, doc.state.z_current
+
+        def work(token):
+            from engine.ops.interpolate import interpolate
+            latents = interpolate(z0, z1, INTERPOLATION_FRAMES, mode)
+            token.raise_if_cancelled()
+            return generate(model.generator(), latents)
+
+        job = self.renders.submit(work, "Interpolation", tag=key)
+        job.finished.connect(lambda frames: self._frames_ready(key, frames))
+        job.failed.connect(self.error)
+        return job
+
+    def _frames_ready(self, key, frames: np.ndarray) -> None:
+        doc = self.doc
+        if doc is not None and key[:2] == (doc, doc.revision):
+            self.frames, self._frames_key = frames, key
+            self.framesReady.emit()
+            self.displayChanged.emit()
+
+    def show_frame(self, index: int | None) -> None:
+        """Show interpolation frame `index` on the pad (None or the last frame: the image)."""
+        if index is not None and (self.frames is None or index >= len(self.frames) - 1):
+            index = None
+        if index != self.frame_index:
+            self.frame_index = index
+            self.displayChanged.emit()
+
+    # ------------------------------------------------------------ projects
+
+    def project_data(self) -> ProjectData:
+        folder = str(self.model.folder) if self.model is not None else None
+        return from_document(self.doc, self.edit_settings, self.history_texts(), folder)
+
+    def save_project(self, path: str | Path) -> Path:
+        """Save now (small files: fast enough for the GUI thread). Raises UserError."""
+        if self.doc is None:
+            raise UserError("nothing to save: no image is open")
+        saved = save_project(path, self.project_data())
+        self.project_path = saved
+        self.undo_stack.setClean()
+        self.status.emit(f"Saved {saved}")
+        self.projectSaved.emit(saved)
+        return saved
+
+    def open_project(self, path: str | Path, recovered: bool = False) -> Job:
+        """Open a project off the GUI thread; the current document is replaced only if it
+        opens completely. A recovered autosave stays unsaved (it has no project path)."""
+        device, dirs, current = self.device, list(self.model_dirs), self.model
+        path = Path(path)
+
+        def work(token):
+            return loading.open_project(path, device, dirs, current)
+
+        self.status.emit(f"Opening {path}...")
+        job = self.loads.submit(work, "Opening the project")
+        job.finished.connect(lambda opened: self._project_opened(opened, path, recovered))
+        job.failed.connect(self.error)
+        return job
+
+    def _project_opened(self, opened: loading.OpenedProject, path: Path, recovered: bool) -> None:
+        if opened.model is not self.model:
+            self.model = opened.model
+            self.toolbox.set_image_size(opened.data.image_size)
+            self.modelChanged.emit()
+        self.edit_settings = opened.data.settings
+        self._replace_document(opened.document, None if recovered else path)
+        if recovered:
+            self.undo_stack.resetClean()  # recovered work is unsaved work
+        note = "" if opened.max_difference == 0 else (
+            f" (the regenerated image differs from the saved one by up to "
+            f"{opened.max_difference} levels: other model weights or device)")
+        self.status.emit(("Recovered unsaved work" if recovered else f"Opened {path}") + note)
+        self.projectOpened.emit(None if recovered else path)
+
+    def export_image(self, path: str | Path, overwrite: bool = False) -> Path:
+        if self.doc is None:
+            raise UserError("nothing to export: no image is open")
+        protected = (self.project_path,) if self.project_path else ()
+        saved = export_image(path, self.doc.image, protected, overwrite)
+        self.status.emit(f"Exported {saved}")
+        return saved
+
+    def upscaler(self) -> checkpoints.ModelInfo | None:
+        """The installed super-resolution model, sr-x4 by preference (for Export upscaled)."""
+        models = [m for m in self.installed_models() if m.kind == "sr" and not m.error]
+        return next((m for m in models if m.name == "sr-x4"), models[0] if models else None)
+
+    def export_upscaled(self, path: str | Path, overwrite: bool = False) -> Job | None:
+        info = self.upscaler()
+        if self.doc is None or info is None:
+            return None
+        image, device = self.doc.image, self.device
+        protected = (self.project_path,) if self.project_path else ()
+        path = Path(path)
+
+        def work(token):
+            from engine.jobs import drive
+            from engine.ops.upscale import upscale
+            model = checkpoints.load_model(info.folder, device)
+            big = drive(upscale(model, image, token=token))
+            return export_image(path, big, protected, overwrite)
+
+        job = self.loads.submit(work, "Upscaling")
+        job.finished.connect(lambda saved: self.status.emit(f"Exported {saved}"))
+        job.failed.connect(self.error)
+        return job
+
+    # ------------------------------------------------------------ shutdown
+
+    def shutdown(self) -> None:
+        for runner in (self.edits, self.loads, self.starts, self.renders):
+            runner.shutdown()

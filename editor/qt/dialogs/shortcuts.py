@@ -1,0 +1,28 @@
+"""The tools and shortcuts at a glance (F1)."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QMessageBox, QWidget
+
+SHORTCUTS = [
+    ("B / K / W / E", "colour brush / sketch brush / warp / eraser"),
+    ("[  ]  or mouse wheel", "smaller / bigger brush"),
+    ("right click", "pick the brush colour from the image"),
+    ("Space + drag, middle drag", "pan"),
+    ("Ctrl+wheel, Ctrl+= / Ctrl+-", "zoom"),
+    ("Ctrl+0 / Ctrl+1", "fit / 100 %"),
+    ("H", "show or hide the strokes"),
+    ("Esc", "stop the running edit"),
+    ("F", "fix the current image as the start"),
+    ("R / Ctrl+N / Ctrl+Shift+N", "restart / random start / average start"),
+    ("Ctrl+Z / Ctrl+Shift+Z", "undo / redo"),
+    ("Ctrl+S / Ctrl+O / Ctrl+E", "save project / open project / export PNG"),
+]
+
+
+def show_shortcuts(parent: QWidget | None) -> QMessageBox:
+    rows = "".join(f"<tr><td><b>{keys}</b></td><td>&nbsp;{what}</td></tr>" for keys, what in SHORTCUTS)
+    box = QMessageBox(QMessageBox.Information, "Tools and shortcuts",
+                      f"<table>{rows}</table>", QMessageBox.Ok, parent)
+    box.open()
+    return box

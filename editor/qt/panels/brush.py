@@ -1,0 +1,71 @@
+"""Brush options: the colour (with a few quick colours) and the size of the active tool."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import (QColorDialog, QDoubleSpinBox, QFormLayout, QGridLayout, QLabel,
+                               QPushButton, QWidget)
+
+QUICK_COLORS = ["#000000", "#ffffff", "#7f7f7f", "#c0392b", "#e67e22", "#f1c40f",
+                "#27ae60", "#1e8449", "#2e86c1", "#85c1e9", "#6e2c00", "#a569bd"]
+
+
+class BrushPanel(QWidget):
+    colorChosen = Signal(object)   # (r, g, b)
+    sizeChosen = Signal(float)
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.color_button = QPushButton(self)
+        self.color_button.setObjectName("brushColor")
+        self.color_button.setToolTip("Brush colour (right-click the image to pick a colour from it)")
+        self.color_button.clicked.connect(self._choose_color)
+        self.size = QDoubleSpinBox(self)
+        self.size.setObjectName("brushSize")
+        self.size.setDecimals(1)
+        self.size.setSingleStep(0.5)
+        self.size.setSuffix(" px")
+        self.size.setToolTip("Size of the active tool in image pixels ([ and ] or the mouse wheel)")
+        self.size.valueChanged.connect(self.sizeChosen)
+        self.tool_label = QLabel(self)
+        swatches = QGridLayout()
+        swatches.setSpacing(2)
+        for i, name in enumerate(QUICK_COLORS):
+            swatch = QPushButton(self)
+            swatch.setFixedSize(22, 22)
+            swatch.setStyleSheet(f"background-color: {name}; border: 1px solid #444;")
+            swatch.setToolTip(name)
+            swatch.clicked.connect(lambda _=False, n=name: self._emit_color(QColor(n)))
+            swatches.addWidget(swatch, i // 6, i % 6)
+        form = QFormLayout(self)
+        form.setContentsMargins(6, 6, 6, 6)
+        form.addRow("Tool", self.tool_label)
+        form.addRow("Colour", self.color_button)
+        form.addRow("", swatches)
+        form.addRow("Size", self.size)
+        self._color = (255, 0, 0)
+
+    def show_color(self, color) -> None:
+        self._color = tuple(int(c) for c in color)
+        name = QColor(*self._color).name()
+        self.color_button.setText(name)
+        self.color_button.setStyleSheet(f"background-color: {name}; color: "
+                                        f"{'#000' if sum(self._color) > 380 else '#fff'};")
+
+    def show_tool(self, label: str, size: float, maximum: float) -> None:
+        self.tool_label.setText(label)
+        self.size.blockSignals(True)
+        self.size.setRange(1.0, maximum)
+        self.size.setValue(size)
+        self.size.blockSignals(False)
+
+    def _choose_color(self) -> None:
+        color = QColorDialog.getColor(QColor(*self._color), self, "Brush colour")
+        if color.isValid():
+            self._emit_color(color)
+
+    def _emit_color(self, color: QColor) -> None:
+        rgb = (color.red(), color.green(), color.blue())
+        self.show_color(rgb)
+        self.colorChosen.emit(rgb)

@@ -1,0 +1,38 @@
+"""The status bar: messages on the left; cursor position, zoom, a job's progress and the
+device on the right."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QLabel, QProgressBar, QStatusBar, QWidget
+
+
+class EditorStatusBar(QStatusBar):
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("statusBar")
+        self.position = QLabel("", self)
+        self.zoom = QLabel("", self)
+        self.device = QLabel("", self)
+        self.progress = QProgressBar(self)
+        self.progress.setMaximumWidth(140)
+        self.progress.setTextVisible(False)
+        self.progress.hide()
+        for widget in (self.progress, self.position, self.zoom, self.device):
+            self.addPermanentWidget(widget)
+
+    def show_position(self, point) -> None:
+        self.position.setText("" if point is None else f"x {int(point[0])}  y {int(point[1])}")
+
+    def show_zoom(self, zoom: float) -> None:
+        self.zoom.setText(f"{zoom * 100:.0f} %")
+
+    def show_device(self, text: str) -> None:
+        self.device.setText(text)
+
+    def show_progress(self, step: int, total: int) -> None:
+        self.progress.setRange(0, max(1, total))
+        self.progress.setValue(step)
+        self.progress.show()
+
+    def hide_progress(self) -> None:
+        self.progress.hide()

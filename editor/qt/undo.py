@@ -1,0 +1,30 @@
+"""QUndoStack adapter for the Qt-free commands of editor.model.history."""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QUndoCommand
+
+from ..model.document import Document
+from ..model.history import Command
+
+MERGE_ID = 1  # every command may merge; Command.merge decides (an edit result into its stroke)
+
+
+class UndoCommand(QUndoCommand):
+    def __init__(self, doc: Document, command: Command):
+        super().__init__(command.text)
+        self.doc = doc
+        self.command = command
+
+    def redo(self) -> None:
+        self.command.redo(self.doc)
+
+    def undo(self) -> None:
+        self.command.undo(self.doc)
+
+    def id(self) -> int:
+        return MERGE_ID
+
+    def mergeWith(self, other: QUndoCommand) -> bool:
+        return isinstance(other, UndoCommand) and other.doc is self.doc \
+            and self.command.merge(other.command)

@@ -1,0 +1,114 @@
+"""The document and its commands: exact undo, merging a result into its stroke, revisions."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from editor.model import history
+from editor.model.document import Document
+from editor.model.history import History
+from editor.model.tools import COLOR, WARP, Stroke
+from engine.ops.types import EditSettings
+
+RED = Stroke(COLOR, ((0.0, 1.0), (8.0, 1.0)), 2.0, (255, 0, 0))
+
+
+def image(value: int) -> np.ndarray:
+    return np.full((8, 8, 3), value, np.uint8)
+
+
+def new_doc() -> Document:
+    return Document.start("m", np.zeros(4, np.float32), image(10))
+
+
+def result(n: int = 3, base: int = 100):
+    zs = np.stack([np.full(4, 0.1 * (i + 1), np.float32) for i in range(n)])
+    return zs, np.stack([image(base + i) for i in range(n)])
+
+
+def test_a_stroke_and_its_result_are_one_undo_entry():
+    doc = new_doc()
+    stack = History(doc)
+    stack.push(history.add_stroke(doc, RED))
+    stack.push(history.apply_result(doc, *result()))
+    assert stack.texts() == ["Colour stroke"]
+    assert doc.image[0, 0, 0] == 100 and doc.state.z_previous is not None
+    stack.undo()
+    assert doc.strokes == () and np.array_equal(doc.image, image(10))
+    stack.redo()
+    assert doc.strokes == (RED,) and np.array_equal(doc.image, image(100))
+    assert len(doc.candidates) == 3 and doc.state.chosen == 0
+
+
+def test_a_second_result_does_not_merge_into_the_same_stroke():
+    doc = new_doc()
+    stack = History(doc)
+    stack.push(history.add_stroke(doc, RED))
+    stack.push(history.apply_result(doc, *result()))
+    stack.push(history.apply_result(doc, *result(base=150)))
+    assert len(stack.texts()) == 2
+
+
+def test_choose_candidate_fix_and_new_start_are_undoable():
+    doc = new_doc()
+    stack = History(doc)
+    stack.push(history.add_stroke(doc, RED))
+    stack.push(history.apply_result(doc, *result()))
+    stack.push(history.choose_candidate(doc, 2))
+    assert doc.image[0, 0, 0] == 102 and doc.state.chosen == 2
+    assert doc.state.previous_image[0, 0, 0] == 100
+    stack.push(history.fix_current(doc))
+    assert doc.state.fixed and np.array_equal(doc.state.z_start, doc.state.z_current)
+    stack.push(history.new_start(doc, np.ones(4), image(50), "Random start"))
+    assert doc.strokes == () and doc.candidates == () and not doc.state.fixed
+    for _ in range(3):
+        stack.undo()
+    assert doc.image[0, 0, 0] == 100 and not doc.state.fixed and doc.state.chosen == 0
+    assert stack.texts() == ["Colour stroke"]
+
+
+def test_every_change_bumps_the_revision_and_notifies():
+    doc = new_doc()
+    seen = []
+    doc.subscribe(lambda d: seen.append(d.revision))
+    stack = History(doc)
+    stack.push(history.add_stroke(doc, RED))
+    stack.undo()
+    stack.redo()
+    assert seen == [1, 2, 3]
+
+
+def test_erase_and_clear():
+    doc = new_doc()
+    stack = History(doc)
+    other = Stroke(COLOR, ((0.0, 5.0),), 1.0, (0, 0, 255))
+    stack.push(history.add_stroke(doc, RED))
+    stack.push(history.add_stroke(doc, other))
+    stack.push(history.erase_strokes(doc, [0]))
+    assert doc.strokes == (other,) and stack.texts()[-1] == "Erase stroke"
+    stack.push(history.clear_strokes(doc))
+    assert doc.strokes == ()
+    stack.undo()
+    stack.undo()
+    assert doc.strokes == (RED, other)
+
+
+def test_edit_request_snapshots_strokes_and_uses_the_fixed_start():
+    doc = new_doc()
+    settings = EditSettings(steps=3)
+    assert doc.edit_request(settings) is None
+    stack = History(doc)
+    stack.push(history.add_stroke(doc, RED))
+    request = doc.edit_request(settings)
+    assert request.revision == doc.revision and request.z0 is None
+    assert request.constraints.color_mask.any()
+    settings.steps = 99
+    assert request.settings.steps == 3  # a copy: later changes do not leak into a running job
+    stack.push(history.fix_current(doc))
+    assert doc.edit_request(settings).z0 is doc.state.z_start
+
+
+def test_a_warp_edits_around_the_image_being_warped():
+    doc = new_doc()
+    History(doc).push(history.add_stroke(doc, Stroke(WARP, ((2.0, 2.0), (5.0, 5.0)), 2.0)))
+    assert doc.edit_request(EditSettings()).z0 is doc.state.z_current

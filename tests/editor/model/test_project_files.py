@@ -1,0 +1,160 @@
+"""Project files: exact round trips (folder and zip) and a clear error for every broken file."""
+
+from __future__ import annotations
+
+import json
+import zipfile
+
+import numpy as np
+import pytest
+
+from editor.model import history
+from editor.model.document import Document
+from editor.model.history import History
+from editor.model.project import (MANIFEST, ProjectError, export_image, from_document,
+                                  load_project, save_project)
+from editor.model.tools import COLOR, SKETCH, Stroke
+from engine.ops.types import EditSettings
+
+RNG = np.random.default_rng(0)
+
+
+def sample_document() -> Document:
+    z = RNG.uniform(-1, 1, 8).astype(np.float32)
+    doc = Document.start("tiny", z, RNG.integers(0, 256, (16, 16, 3), dtype=np.uint8))
+    stack = History(doc)
+    stack.push(history.add_stroke(doc, Stroke(COLOR, ((0.5, 1.25), (15.0, 1.0)), 2.5, (255, 0, 0))))
+    stack.push(history.add_stroke(doc, Stroke(SKETCH, ((8.0, 2.0), (8.0, 14.0)), 1.0)))
+    zs = RNG.uniform(-1, 1, (3, 8)).astype(np.float32)
+    images = RNG.integers(0, 256, (3, 16, 16, 3), dtype=np.uint8)
+    stack.push(history.apply_result(doc, zs, images))
+    stack.push(history.choose_candidate(doc, 1))
+    stack.push(history.fix_current(doc))
+    return doc
+
+
+@pytest.fixture
+def saved(tmp_path):
+    doc = sample_document()
+    data = from_document(doc, EditSettings(steps=7, lr=0.05), ["Colour stroke", "Fix image"])
+    return save_project(tmp_path / "scene", data), doc
+
+
+@pytest.mark.parametrize("name", ["scene", "scene.manifold", "scene.zip"])
+def test_round_trip_is_exact(tmp_path, name):
+    doc = sample_document()
+    path = save_project(tmp_path / name, from_document(doc, EditSettings(steps=7), ["a", "b"]))
+    assert path.name.endswith((".manifold", ".zip"))
+    data = load_project(path)
+    state = doc.state
+    assert data.model == "tiny" and data.image_size == 16 and data.z_dim == 8
+    assert np.array_equal(data.z_current, state.z_current) and data.z_current.dtype == np.float32
+    assert np.array_equal(data.z_start, state.z_start)
+    assert np.array_equal(data.z_previous, state.z_previous)
+    assert data.fixed and data.chosen == 1
+    assert data.strokes == state.strokes
+    assert np.array_equal(data.candidate_z, np.stack([c.z for c in state.candidates]))
+    assert data.settings.steps == 7 and data.history == ["a", "b"]
+    assert np.array_equal(data.current_image, state.image)
+    assert np.array_equal(data.previous_image, state.previous_image)
+
+
+def test_saving_again_replaces_the_project_and_json_is_written_last(saved):
+    path, doc = saved
+    before = (path / MANIFEST).stat().st_mtime_ns
+    save_project(path, from_document(doc, EditSettings(), []))
+    assert (path / MANIFEST).stat().st_mtime_ns >= before
+    assert not [p for p in path.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_refuses_to_save_into_a_folder_that_is_not_a_project(tmp_path):
+    folder = tmp_path / "photos.manifold"
+    folder.mkdir()
+    (folder / "holiday.jpg").write_bytes(b"precious")
+    with pytest.raises(ProjectError, match="not empty"):
+        save_project(folder, from_document(sample_document(), EditSettings(), []))
+    assert (folder / "holiday.jpg").read_bytes() == b"precious"
+
+
+def edit_manifest(path, change):
+    manifest = json.loads((path / MANIFEST).read_text())
+    change(manifest)
+    (path / MANIFEST).write_text(json.dumps(manifest))
+
+
+@pytest.mark.parametrize("change, message", [
+    (lambda m: m.update(format_version=2), "newer version"),
+    (lambda m: m.update(format_version="1"), "format_version"),
+    (lambda m: m.update(format="something-else"), "not a manifold-editor-project"),
+    (lambda m: m.update(model=7), "'model'"),
+    (lambda m: m["latents"].update(current=[1, "x"]), "latents.current"),
+    (lambda m: m["latents"].update(start=[0.0, 1.0]), "latents.start"),
+    (lambda m: m["latents"].update(current=[float("nan")] * 8), "latents.current"),
+    (lambda m: m.update(strokes={"a": 1}), "'strokes' must be a list"),
+    (lambda m: m["strokes"][0].update(width="wide"), r"strokes\[0\]"),
+    (lambda m: m["candidates"].update(chosen=9), "candidates.chosen"),
+    (lambda m: m["settings"].update(steps="many"), "settings.steps"),
+    (lambda m: m.update(fixed="yes"), "'fixed'"),
+    (lambda m: m["images"].update(current="../outside.png"), "plain file name"),
+    (lambda m: m["images"].update(current="/etc/passwd"), "plain file name"),
+    (lambda m: m["images"].update(current="gone.png"), "missing"),
+    (lambda m: m.update(image_size=32), "is 16x16"),
+    (lambda m: m.update(images=[]), "'images'"),
+])
+def test_broken_manifests_give_a_clear_error(saved, change, message):
+    path, _ = saved
+    edit_manifest(path, change)
+    with pytest.raises(ProjectError, match=message) as error:
+        load_project(path)
+    assert str(path) in str(error.value)
+
+
+def test_malformed_json_and_missing_manifest(saved, tmp_path):
+    path, _ = saved
+    (path / MANIFEST).write_text("{ not json")
+    with pytest.raises(ProjectError, match="not valid JSON"):
+        load_project(path)
+    (path / MANIFEST).unlink()
+    with pytest.raises(ProjectError, match="project.json is missing"):
+        load_project(path)
+    with pytest.raises(ProjectError, match="no such project"):
+        load_project(tmp_path / "nowhere.manifold")
+
+
+def test_a_damaged_image_is_reported(saved):
+    path, _ = saved
+    (path / "current.png").write_bytes(b"\x89PNG\r\n\x1a\n garbage")
+    with pytest.raises(ProjectError, match="current.png"):
+        load_project(path)
+
+
+def test_an_image_symlinked_outside_the_project_is_refused(saved, tmp_path):
+    path, _ = saved
+    outside = tmp_path / "outside.png"
+    (path / "current.png").rename(outside)
+    (path / "current.png").symlink_to(outside)
+    with pytest.raises(ProjectError, match="outside the project"):
+        load_project(path)
+
+
+def test_zip_members_escaping_the_folder_are_refused(tmp_path, saved):
+    path, _ = saved
+    archive = tmp_path / "evil.zip"
+    with zipfile.ZipFile(archive, "w") as z:
+        z.writestr(MANIFEST, (path / MANIFEST).read_text())
+        z.writestr("../current.png", (path / "current.png").read_bytes())
+    with pytest.raises(ProjectError, match="not a plain file name"):
+        load_project(archive)
+    (tmp_path / "junk.zip").write_bytes(b"PK\x03\x04 not really")
+    with pytest.raises(ProjectError):
+        load_project(tmp_path / "junk.zip")
+
+
+def test_export_never_overwrites_without_asking_nor_writes_into_the_project(saved, tmp_path):
+    path, doc = saved
+    target = export_image(tmp_path / "out.png", doc.image)
+    with pytest.raises(ProjectError, match="already exists"):
+        export_image(target, doc.image)
+    export_image(target, doc.image, overwrite=True)
+    with pytest.raises(ProjectError, match="opened project"):
+        export_image(path / "current.png", doc.image, protected=(path,), overwrite=True)

@@ -1,0 +1,41 @@
+"""Helpers for the editor UI tests: waiting for the model, real mouse drags on the pad."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QPoint, Qt
+
+LOAD_TIMEOUT = 30000
+EDIT_TIMEOUT = 60000
+
+
+def wait_loaded(qtbot, window) -> None:
+    qtbot.waitUntil(lambda: window.controller.doc is not None, timeout=LOAD_TIMEOUT)
+
+
+def widget_point(canvas, x: float, y: float) -> QPoint:
+    return canvas.to_widget(x, y).toPoint()
+
+
+def drag(qtbot, canvas, points, button=Qt.LeftButton) -> None:
+    """A real mouse drag over the canvas through image coordinates `points`."""
+    first, *rest = [widget_point(canvas, x, y) for x, y in points]
+    qtbot.mousePress(canvas, button, pos=first)
+    for point in rest:
+        qtbot.mouseMove(canvas, point)
+    qtbot.mouseRelease(canvas, button, pos=rest[-1] if rest else first)
+
+
+def paint_and_wait(qtbot, window, points, timeout=EDIT_TIMEOUT) -> list[str]:
+    """Drag a stroke and wait until its edit job has ended; returns the outcomes seen."""
+    outcomes: list[str] = []
+    window.controller.editEnded.connect(outcomes.append)
+    with qtbot.waitSignal(window.controller.editEnded, timeout=timeout,
+                          check_params_cb=lambda outcome: outcome != "cancelled"):
+        drag(qtbot, window.canvas, points)
+    return outcomes
+
+
+def shown_pixel(canvas, x: int, y: int) -> tuple[int, int, int]:
+    """The colour the pad shows at the centre of image pixel (x, y)."""
+    point = widget_point(canvas, x + 0.5, y + 0.5)
+    return canvas.grab().toImage().pixelColor(point).getRgb()[:3]
