@@ -167,10 +167,10 @@ class BatchOrder:
     is saved in checkpoints, so a resumed run sees exactly the batches it would have seen.
     """
 
-    def __init__(self, count: int, batch: int, seed: int):
+    def __init__(self, count: int, batch: int, seed: int, what: str = "--data"):
         if count < batch:
-            raise UserError(f"only {count} usable images, fewer than one batch of {batch}; "
-                            f"add images or lower --batch")
+            raise UserError(f"{what} has only {count} usable images, fewer than one batch of "
+                            f"{batch}; add images or lower --batch")
         self.count = count
         self.batch = batch
         self.rng = np.random.default_rng(seed)

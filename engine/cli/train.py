@@ -1,0 +1,181 @@
+"""`train KIND`: train a gan, encoder, sr, pix2pix or cyclegan model on an image folder.
+
+Progress goes to stderr as one updating line, or with --json to stdout as JSON lines
+({"event": "progress" | "status" | "sample" | "checkpoint" | "done" | "error", ...}) for
+the editor's trainer window. SIGINT / SIGTERM stop after the current step and save.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+
+from ..errors import UserError
+from ..jobs import Progress
+from ..train import CHECKPOINT, DONE, KINDS, PAIR_MODES, PRESETS, SAMPLE, STATUS, Trainer
+from ..train.options import GAN_LOSSES, TrainOptions
+from ._common import add_device_args, add_json_arg
+
+PROGRESS_EVERY_S = 0.25   # at most this often a progress line
+
+
+def register(subparsers) -> None:
+    p = subparsers.add_parser(
+        "train", help="train a model on a folder of images",
+        description="Train a model; the output folder becomes a model the editor loads. "
+                    "Under torchrun it trains data-parallel across processes.")
+    p.add_argument("kind", choices=KINDS, help="what to train")
+    p.add_argument("--data", help="image folder (searched recursively); cyclegan: domain A")
+    p.add_argument("--data-b", help="cyclegan: domain-B folder; pix2pix --pairs folder: targets")
+    p.add_argument("--out", help="output model folder, e.g. weights/mymodel "
+                                 "(encoder: defaults to the --model folder)")
+    p.add_argument("--preset", choices=PRESETS, default="cpu",
+                   help="defaults sized for the hardware (default: cpu)")
+    p.add_argument("--size", type=int, help="resolution in pixels (sr: high-resolution crop)")
+    p.add_argument("--iters", type=int, help="training iterations")
+    p.add_argument("--batch", type=int, help="images per iteration (over all processes)")
+    p.add_argument("--width", type=int, help="network width (channels at full resolution)")
+    p.add_argument("--blocks", type=int, help="sr: conv layers; cyclegan: residual blocks")
+    p.add_argument("--z-dim", type=int, default=100, help="gan: latent size (default 100)")
+    p.add_argument("--lr", type=float, help="learning rate (default per kind)")
+    p.add_argument("--loss", choices=GAN_LOSSES, default="nonsat", help="gan: adversarial loss")
+    p.add_argument("--upsample", choices=("transpose", "resize"), default="transpose",
+                   help="gan: generator upsampling (transpose: fastest on CPU; resize: no checkerboard)")
+    p.add_argument("--augment", default="color,translation,cutout",
+                   help="gan: DiffAugment policy, comma-separated, or 'none'")
+    p.add_argument("--model", help="encoder: the gan model folder or name")
+    p.add_argument("--pairs", choices=PAIR_MODES,
+                   help="pix2pix: edges or gray (made from --data), folder (--data + --data-b "
+                        "with matching names), sidebyside (input|target images)")
+    p.add_argument("--scale", type=int, default=4, choices=(2, 4), help="sr: upscaling factor")
+    p.add_argument("--adversarial", action="store_true",
+                   help="sr: add a PatchGAN loss over the second half of training")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--resume", action="store_true", help="continue the run saved in --out")
+    p.add_argument("--force", action="store_true", help="replace an existing --out")
+    p.add_argument("--sample-every", type=int, help="iterations between samples.png updates")
+    p.add_argument("--log-every", type=int, default=10, help="iterations between log.jsonl lines")
+    p.add_argument("--checkpoint-every", type=float, default=300.0,
+                   help="seconds between resumable checkpoints (default 300)")
+    p.add_argument("--cache-dir", help="where decoded images are cached (default OUT/cache)")
+    p.add_argument("--fp16", action="store_true", help="store the finished weights as float16")
+    add_device_args(p)
+    add_json_arg(p)
+    p.set_defaults(handler=run_train)
+
+
+def options_from_args(args: argparse.Namespace) -> TrainOptions:
+    return TrainOptions(
+        data=args.data, data_b=args.data_b, out=args.out, preset=args.preset, size=args.size,
+        iters=args.iters, batch=args.batch, width=args.width, blocks=args.blocks,
+        z_dim=args.z_dim, lr=args.lr, loss=args.loss, upsample=args.upsample, augment=args.augment, model=args.model,
+        pairs=args.pairs, scale=args.scale, adversarial=args.adversarial, seed=args.seed,
+        device=args.device, resume=args.resume, force=args.force,
+        sample_every=args.sample_every, log_every=args.log_every,
+        checkpoint_every=args.checkpoint_every, cache_dir=args.cache_dir, fp16=args.fp16)
+
+
+def run_train(args: argparse.Namespace) -> int:
+    from ..device import configure_threads
+    reporter = Reporter(args.json)
+    try:
+        configure_threads(args.threads)
+        trainer = Trainer(args.kind, options_from_args(args), progress_fn=reporter)
+        reporter.trainer = trainer
+        folder = trainer.run()
+    except UserError as exc:
+        reporter.event({"event": "error", "message": str(exc)})
+        raise
+    except OSError as exc:
+        reporter.event({"event": "error", "message": f"{exc.strerror or exc}: {exc.filename or ''}"})
+        raise
+    rank = trainer.ctx.rank if trainer.ctx else 0
+    reporter.event({"event": "done", "model": str(folder), "iter": trainer.iteration,
+                    "stopped": trainer.stopped, "checksum": trainer.checksum, "rank": rank,
+                    "wall_seconds": reporter.wall}, always=True)
+    if not args.json and rank == 0:
+        print(folder)
+    return 0
+
+
+class Reporter:
+    """Turns the trainer's Progress into a stderr line with ETA, or JSON lines on stdout."""
+
+    def __init__(self, as_json: bool):
+        self.as_json = as_json
+        self.trainer: Trainer | None = None
+        self.first: tuple[float, int] | None = None
+        self.last_print = 0.0
+        self.wall = 0.0
+
+    @property
+    def is_main(self) -> bool:
+        ctx = self.trainer.ctx if self.trainer else None
+        return ctx is None or ctx.is_main
+
+    def event(self, data: dict, always: bool = False) -> None:
+        if not (self.is_main or always):
+            return
+        if self.as_json:
+            print(json.dumps(data), flush=True)
+        elif data["event"] == "error":
+            pass  # the CLI prints the error line itself
+        elif data["event"] != "done":
+            sys.stderr.write("\n" + _text(data))
+            sys.stderr.flush()
+
+    def __call__(self, p: Progress) -> None:
+        now = time.perf_counter()
+        message = p.message
+        if message == DONE:
+            self.wall = p.metrics.get("wall_seconds", 0.0)
+            if not self.as_json and self.is_main:
+                sys.stderr.write("\n")
+            return
+        if message == SAMPLE:
+            self.event({"event": "sample", "iter": p.step,
+                        "path": str(self.trainer.run_folder.samples)})
+            return
+        if message == CHECKPOINT:
+            self.event({"event": "checkpoint", "iter": p.step,
+                        "path": str(self.trainer.run_folder.state)})
+            return
+        if message.startswith(STATUS):
+            self.event({"event": "status", "message": message[len(STATUS) + 2:]})
+            return
+        if self.first is None:
+            self.first = (now, p.step)   # rates count from the first step this process ran
+        if now - self.last_print < PROGRESS_EVERY_S and p.step < p.total:
+            return
+        self.last_print = now
+        t0, s0 = self.first
+        rate = (p.step - s0) / (now - t0) if p.step > s0 and now > t0 else 0.0
+        eta = (p.total - p.step) / rate if rate > 0 else None
+        data = {"event": "progress", "iter": p.step, "total": p.total,
+                "seconds_per_iter": round(1 / rate, 4) if rate else None,
+                "eta_seconds": None if eta is None else round(eta, 1),
+                "metrics": {k: round(v, 5) for k, v in p.metrics.items()}}
+        if self.as_json:
+            self.event(data)
+        elif self.is_main:
+            metrics = " ".join(f"{k}={v:.4g}" for k, v in p.metrics.items())
+            sys.stderr.write(f"\r{p.step}/{p.total} {100 * p.fraction:5.1f}% "
+                             f"{1 / rate if rate else 0:.3f}s/it eta {_duration(eta)}  {metrics}   ")
+            sys.stderr.flush()
+
+
+def _text(data: dict) -> str:
+    if data["event"] == "status":
+        return data["message"] + "\n"
+    return f"{data['event']} at iteration {data['iter']}: {data['path']}\n"
+
+
+def _duration(seconds: float | None) -> str:
+    if seconds is None:
+        return "?"
+    seconds = int(seconds)
+    h, rest = divmod(seconds, 3600)
+    m, s = divmod(rest, 60)
+    return f"{h}:{m:02d}:{s:02d}" if h else f"{m}:{s:02d}"

@@ -1,0 +1,10 @@
+"""Training kinds by name."""
+
+from .cyclegan import CycleGanTask
+from .encoder import EncoderTask
+from .gan import GanTask
+from .pix2pix import Pix2PixTask
+from .sr import SRTask
+
+TASKS = {"gan": GanTask, "encoder": EncoderTask, "sr": SRTask, "pix2pix": Pix2PixTask,
+         "cyclegan": CycleGanTask}

@@ -1,0 +1,80 @@
+"""DCGAN with DiffAugment and an EMA generator."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from ... import checkpoints, registry
+from ...config import DiscriminatorConfig, GeneratorConfig
+from ...imaging import grid, to_uint8
+from ..augment import diff_augment, parse_policy
+from ..data import BatchOrder
+from ..ema import make_ema, update_ema
+from ..losses import d_loss, g_loss
+from .base import Task, fixed_latents
+
+
+class GanTask(Task):
+    kind = "gan"
+    title = "GAN"
+    summary = "A DCGAN generator trained with DiffAugment; sample with the EMA generator."
+
+    def __init__(self, *args):
+        super().__init__(*args)
+        o = self.o
+        self.policy = parse_policy(o.augment)
+        self.size = o.size
+        self.images = self.load_images(o.data, 2 * o.size, "--data")
+        self.data_source, self.image_count = str(o.data), len(self.images)
+        self.skipped = len(self.images.skipped)
+        self.orders["real"] = BatchOrder(len(self.images), o.batch, o.seed)
+        device = self.ctx.device
+        self.g = registry.build("dcgan_generator", GeneratorConfig(
+            image_size=o.size, z_dim=o.z_dim, width=o.width, upsample=o.upsample)).to(device).train()
+        self.d = registry.build("dcgan_discriminator", DiscriminatorConfig(
+            image_size=o.size, width=o.width)).to(device).train()
+        self.g_ema = make_ema(self.g)
+        self.networks = {"generator": self.g, "generator_ema": self.g_ema, "discriminator": self.d}
+        self.start_networks()
+        lr = o.lr or 2e-4
+        self.optimizers = {"generator": self.adam(self.g.parameters(), lr),
+                           "discriminator": self.adam(self.d.parameters(), lr)}
+        self.sample_z = fixed_latents(64 if o.size <= 64 else 32, o.z_dim, o.seed, device)
+
+    def _z(self, n: int) -> torch.Tensor:
+        return torch.rand(n, self.o.z_dim, device=self.ctx.device) * 2 - 1
+
+    def step(self, iteration: int) -> dict[str, float]:
+        real = self.square_batch(self.images, self.orders["real"], self.o.size)
+        n = real.shape[0]
+        aug = lambda x: diff_augment(x, self.policy)  # noqa: E731
+        with torch.no_grad():
+            fake = self.g(self._z(n))
+        real_logits, fake_logits = self.d(aug(real)), self.d(aug(fake))
+        loss_d = d_loss(self.o.loss, real_logits, fake_logits)
+        self.optimize("discriminator", loss_d)
+
+        self.d.requires_grad_(False)
+        loss_g = g_loss(self.o.loss, self.d(aug(self.g(self._z(n)))))
+        self.optimize("generator", loss_g)
+        self.d.requires_grad_(True)
+        self.sync_buffers(self.g, self.d)
+        update_ema(self.g_ema, self.g, (iteration + 1) * self.o.batch, self.o.batch,
+                   self.o.ema_half_life)
+        return {"loss_d": loss_d.item(), "loss_g": loss_g.item(),
+                "d_real": real_logits.mean().item(), "d_fake": fake_logits.mean().item()}
+
+    @torch.no_grad()
+    def samples(self) -> np.ndarray:
+        return grid(to_uint8(self.g_ema(self.sample_z)), columns=8)
+
+    def exported(self):
+        return {"generator": self.g, "generator_ema": self.g_ema, "discriminator": self.d}
+
+    def export(self, folder: Path, training: dict, info: dict) -> None:
+        checkpoints.save_model(folder, "gan", self.exported(), training=training,
+                               card=self.card(folder, info),
+                               description=self.summary, dtype=self.weights_dtype())

@@ -1,0 +1,154 @@
+"""pix2pix: U-Net generator, PatchGAN on (input, output) pairs, L1 weight 100."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from ... import checkpoints, registry
+from ...errors import UserError
+from ...imaging import grid, resize, to_tensor, to_uint8
+from ...nets.translators import PatchGANConfig, UNetConfig, patchgan_layers_for
+from ...pairs import make_input
+from ..data import BatchOrder, apply_crop, item_rng, random_square_crop
+from ..losses import d_loss, g_loss
+from .base import Task
+
+L1_WEIGHT = 100.0
+
+
+class Pix2PixTask(Task):
+    kind = "pix2pix"
+    title = "pix2pix translator"
+
+    def __init__(self, *args):
+        super().__init__(*args)
+        o, device = self.o, self.ctx.device
+        self.size = o.size
+        self.mode = o.pairs
+        self.transform = o.pairs if o.pairs in ("edges", "gray") else "none"
+        self.summary = {"edges": "Turns an edge drawing (black lines on white) into a photo.",
+                        "gray": "Colourises a greyscale image."}.get(
+            self.mode, "Translates images of the --data folder's kind into the target kind.")
+        bound = 2 * o.size
+        self.a_images = None
+        if self.mode == "folder":
+            self.a_images = self.load_images(o.data, bound, "--data")
+            self.b_images = self.load_images(o.data_b, bound, "--data-b")
+            self.pairs = _match_pairs(self.a_images.names, self.b_images.names)
+        else:
+            self.b_images = self.load_images(o.data, bound, "--data")
+            self.pairs = [(i, i) for i in range(len(self.b_images))]
+            if self.mode == "sidebyside":
+                _check_side_by_side(self.b_images)
+        self.data_source = str(o.data) + (f" + {o.data_b}" if self.mode == "folder" else "") \
+            + f" (pairs: {self.mode})"
+        self.image_count = len(self.pairs)
+        self.skipped = len(self.b_images.skipped) + (len(self.a_images.skipped)
+                                                     if self.a_images else 0)
+        self.orders["pairs"] = BatchOrder(len(self.pairs), o.batch, o.seed, "the pair list")
+        self.g = registry.build("unet", UNetConfig(image_size=o.size, width=o.width,
+                                                   max_width=8 * o.width)).to(device).train()
+        self.d = registry.build("patchgan", PatchGANConfig(
+            in_channels=6, width=o.width, layers=patchgan_layers_for(o.size))).to(device).train()
+        self.networks = {"generator": self.g, "discriminator": self.d}
+        self.start_networks()
+        lr = o.lr or 2e-4
+        self.optimizers = {"generator": self.adam(self.g.parameters(), lr),
+                           "discriminator": self.adam(self.d.parameters(), lr)}
+        shown = [self.pair(i, None) for i in range(min(6, len(self.pairs)))]
+        self.sample_a = to_tensor(np.stack([a for a, _ in shown]), device)
+        self.sample_b = to_tensor(np.stack([b for _, b in shown]), device)
+
+    def pair(self, k: int, rng) -> tuple[np.ndarray, np.ndarray]:
+        """(input, target) uint8 crops of pair k; rng None gives the centred full crop."""
+        ia, ib = self.pairs[k]
+        b = self.b_images.get(ib)
+        if self.mode == "sidebyside":
+            half = b.shape[1] // 2
+            a, b = b[:, :half], b[:, half:2 * half]
+        elif self.mode == "folder":
+            a = self.a_images.get(ia)
+            if a.shape != b.shape:
+                a = resize(np.ascontiguousarray(a), b.shape[1], b.shape[0])
+        else:
+            a = None
+        h, w = b.shape[:2]
+        crop = random_square_crop(h, w, rng, (0.8, 1.0)) if rng is not None else _centre(h, w)
+        b = apply_crop(b, crop, self.size)
+        a = apply_crop(a, crop, self.size) if a is not None else make_input(self.transform, b)
+        return a, b
+
+    def step(self, iteration: int) -> dict[str, float]:
+        indices, seed = self.orders["pairs"].next()
+        pairs = [self.pair(int(k), item_rng(seed, pos)) for pos, k in self.my_part(indices)]
+        a = to_tensor(np.stack([p[0] for p in pairs]), self.ctx.device)
+        b = to_tensor(np.stack([p[1] for p in pairs]), self.ctx.device)
+        fake = self.g(a)
+        loss_d = 0.5 * d_loss("nonsat", self.d(torch.cat([a, b], 1)),
+                              self.d(torch.cat([a, fake.detach()], 1)))
+        self.optimize("discriminator", loss_d)
+        self.d.requires_grad_(False)
+        adv = g_loss("nonsat", self.d(torch.cat([a, fake], 1)))
+        l1 = (fake - b).abs().mean()
+        self.optimize("generator", adv + L1_WEIGHT * l1)
+        self.d.requires_grad_(True)
+        self.sync_buffers(self.g, self.d)
+        return {"loss_d": loss_d.item(), "loss_g_adv": adv.item(), "l1": l1.item()}
+
+    @torch.no_grad()
+    def samples(self) -> np.ndarray:
+        """Rows: input, output, target."""
+        self.g.eval()
+        out = self.g(self.sample_a)
+        self.g.train()
+        rows = torch.cat([self.sample_a, out, self.sample_b])
+        return grid(to_uint8(rows), columns=len(self.sample_a))
+
+    def exported(self):
+        return {"generator": self.g, "discriminator": self.d}
+
+    def export(self, folder: Path, training: dict, info: dict) -> None:
+        checkpoints.save_model(folder, "pix2pix", self.exported(), training=training,
+                               card=self.card(folder, info), description=self.summary,
+                               dtype=self.weights_dtype(),
+                               extra={"input_transform": self.transform})
+
+
+def _centre(h: int, w: int):
+    from ..data import Crop
+    side = min(h, w)
+    return Crop((h - side) // 2, (w - side) // 2, side, side, False)
+
+
+def _stem(name: str) -> str:
+    return name.rsplit(".", 1)[0]
+
+
+def _match_pairs(a_names: list[str], b_names: list[str]) -> list[tuple[int, int]]:
+    """Pair files of --data and --data-b by relative path without extension; all must match."""
+    a_index = {_stem(n): i for i, n in enumerate(a_names)}
+    b_index = {_stem(n): i for i, n in enumerate(b_names)}
+    only_a = sorted(set(a_index) - set(b_index))
+    only_b = sorted(set(b_index) - set(a_index))
+    if only_a or only_b:
+        parts = []
+        if only_a:
+            parts.append(f"{len(only_a)} in --data without a partner in --data-b "
+                         f"(e.g. {', '.join(only_a[:3])})")
+        if only_b:
+            parts.append(f"{len(only_b)} in --data-b without a partner in --data "
+                         f"(e.g. {', '.join(only_b[:3])})")
+        raise UserError("mismatched pairs: " + "; ".join(parts)
+                        + "; files pair up by name (an unreadable file also breaks its pair)")
+    return [(a_index[k], b_index[k]) for k in sorted(a_index)]
+
+
+def _check_side_by_side(images) -> None:
+    for i in range(len(images)):
+        _, h, w = (int(v) for v in images.index[i])
+        if w < 1.5 * h:
+            raise UserError(f"--pairs sidebyside: {images.names[i]} is {w}x{h}; a side-by-side "
+                            f"pair is input|target, about twice as wide as it is high")
