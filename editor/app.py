@@ -11,7 +11,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         prog="manifold-editor",
         description="Paint coarse strokes; a GAN finds realistic images that match them.")
-    parser.add_argument("project", nargs="?", type=Path, help="a project to open (NAME.manifold)")
+    parser.add_argument("project", nargs="?", type=Path, help="a project to open (NAME.manifold), or a photo to edit")
     parser.add_argument("--model", help="model name or folder (default: the last one used, "
                                         "else outdoor64)")
     parser.add_argument("--device", choices=["auto", "cpu", "cuda"],

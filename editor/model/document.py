@@ -15,6 +15,7 @@ import numpy as np
 
 from engine.ops.types import EditConstraints, EditSettings
 
+from .photo import PhotoLayer
 from .tools import Stroke, rasterize
 
 
@@ -35,12 +36,15 @@ class DocState:
     strokes: tuple[Stroke, ...] = ()
     candidates: tuple[Candidate, ...] = ()
     chosen: int | None = None                # which candidate is current, if any
+    retouched: bool = False                  # image pixels edited (inpainted): not G(z_current)
+    photo: PhotoLayer | None = None          # the real photo this document edits, if any
 
     def replace(self, **changes) -> "DocState":
         return dataclasses.replace(self, **changes)
 
     def with_current(self, z: np.ndarray, image: np.ndarray, **changes) -> "DocState":
         """The state with a new current image; the old one becomes `previous`."""
+        changes.setdefault("retouched", False)
         return self.replace(z_current=z, image=image, z_previous=self.z_current,
                             previous_image=self.image, **changes)
 
@@ -73,6 +77,10 @@ class Document:
     @property
     def image(self) -> np.ndarray:
         return self.state.image
+
+    @property
+    def photo(self) -> PhotoLayer | None:
+        return self.state.photo
 
     @property
     def strokes(self) -> tuple[Stroke, ...]:

@@ -12,8 +12,8 @@ import numpy as np
 from .document import Candidate, Document, DocState
 from .tools import Stroke
 
-STROKE, ERASE, RESULT, CHOOSE, FIX, START, CLEAR = (
-    "stroke", "erase", "result", "choose", "fix", "start", "clear")
+STROKE, ERASE, RESULT, CHOOSE, FIX, START, CLEAR, RETOUCH, PROJECTION = (
+    "stroke", "erase", "result", "choose", "fix", "start", "clear", "retouch", "projection")
 _TAKES_RESULT = (STROKE, ERASE, CLEAR)
 
 
@@ -84,6 +84,32 @@ def new_start(doc: Document, z: np.ndarray, image: np.ndarray, text: str) -> Com
     after = doc.state.with_current(z, image, z_start=z, fixed=False, strokes=(),
                                    candidates=(), chosen=None)
     return Command(text, START, doc.state, after)
+
+
+def retouch_image(doc: Document, image: np.ndarray, text: str = "Inpaint image") -> Command:
+    """New pixels for the current image (inpainted): the latent stays, the image is no longer
+    exactly G(z) until the next edit."""
+    after = doc.state.replace(image=image, retouched=True)
+    return Command(text, RETOUCH, doc.state, after)
+
+
+def retouch_photo(doc: Document, pixels: np.ndarray, text: str = "Inpaint photo") -> Command:
+    after = doc.state.replace(photo=doc.state.photo.with_pixels(pixels))
+    return Command(text, RETOUCH, doc.state, after)
+
+
+def refine_projection(doc: Document, z: np.ndarray, image: np.ndarray) -> Command:
+    """A better projection of the photo replaces the old one: as the start and as the current
+    image, where they still are the old projection (not after an edit or another start)."""
+    z = np.asarray(z, np.float32).reshape(-1)
+    state = doc.state
+    old = state.photo.z_projected
+    changes = dict(photo=state.photo.with_projection(z, image))
+    if np.array_equal(state.z_start, old):
+        changes["z_start"] = z
+    if np.array_equal(state.z_current, old) and not state.retouched:
+        changes.update(z_current=z, image=image)
+    return Command("Refine projection", PROJECTION, state, state.replace(**changes))
 
 
 class History:

@@ -12,10 +12,12 @@ import numpy as np
 import torch
 
 from engine import checkpoints
-from engine.errors import CheckpointError
+from engine.errors import CheckpointError, ImageError
+from engine.jobs import CancelToken, drive
 from engine.ops.generate import average_z, generate, random_z
 
 from .document import Candidate, Document, DocState
+from .photo import PhotoLayer, read_photo
 from .project import ProjectData, ProjectError, load_project
 
 RANDOM, AVERAGE = "random", "average"
@@ -44,12 +46,31 @@ def new_document(model: checkpoints.Model, which: str, seed: int | None) -> Docu
     return Document.start(model.folder.name, z, generate(model.generator(), z))
 
 
+def open_photo(model: checkpoints.Model, path: str | Path,
+               token: CancelToken | None = None) -> Document:
+    """A document editing the photo: its quick projection (the encoder's guess, or the average
+    image for a model without an encoder) is the fixed start. A bad file raises ImageError."""
+    from engine.ops.project import project
+    pixels = read_photo(path)
+    generator = model.generator()
+    if model.has("encoder"):
+        z = drive(project(model, pixels, method="encoder", token=token)).z
+    else:
+        z = average_z(generator)
+    image = generate(generator, z)
+    document = Document.start(model.folder.name, z, image)
+    photo = PhotoLayer.create(path, pixels, z, image)
+    document.state = document.state.replace(fixed=True, photo=photo)
+    return document
+
+
 @dataclass
 class OpenedProject:
     data: ProjectData
     model: checkpoints.Model
     document: Document
     max_difference: int   # largest pixel difference between the regenerated and saved image
+    photo_problem: str | None = None   # the project's photo could not be opened: why
 
 
 def open_project(path: str | Path, device: torch.device | str,
@@ -73,15 +94,35 @@ def open_project(path: str | Path, device: torch.device | str,
         latents.extend(data.candidate_z)
     images = generate(generator, np.stack(latents))
     current_image, rest = images[0], list(images[1:])
+    difference = int(np.abs(current_image.astype(np.int16) - data.current_image).max())
+    if data.retouched:  # inpainted pixels: the saved image is the truth
+        current_image = data.current_image
     previous_image = rest.pop(0) if data.z_previous is not None else None
     candidate_z = data.candidate_z if data.candidate_z is not None else []
     candidates = tuple(Candidate(z, image) for z, image in zip(candidate_z, rest))
+    photo, photo_problem = _project_photo(data, generator)
     state = DocState(z_current=data.z_current, image=current_image, z_start=data.z_start,
                      fixed=data.fixed, z_previous=data.z_previous, previous_image=previous_image,
-                     strokes=data.strokes, candidates=candidates, chosen=data.chosen)
+                     strokes=data.strokes, candidates=candidates, chosen=data.chosen,
+                     retouched=data.retouched, photo=photo)
     document = Document(model.folder.name, data.image_size, data.z_dim, state)
-    difference = int(np.abs(current_image.astype(np.int16) - data.current_image).max())
-    return OpenedProject(data, model, document, difference)
+    return OpenedProject(data, model, document, 0 if data.retouched else difference, photo_problem)
+
+
+def _project_photo(data: ProjectData, generator) -> tuple[PhotoLayer | None, str | None]:
+    """The photo a project edits: its saved retouched pixels, else the file it names."""
+    if data.photo_path is None:
+        return None, None
+    pixels = data.photo_pixels
+    if pixels is None:
+        try:
+            pixels = read_photo(data.photo_path)
+        except ImageError as exc:
+            return None, (f"the photo this project edits could not be opened ({exc}); "
+                          "the project is opened without it")
+    image = generate(generator, data.photo_z)
+    return PhotoLayer.create(data.photo_path, pixels, data.photo_z, image,
+                             retouched=data.photo_pixels is not None), None
 
 
 def _project_model(data: ProjectData, device, search_dirs) -> checkpoints.Model:

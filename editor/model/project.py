@@ -3,6 +3,8 @@
     project.json   format version, model name, latents (current, start, previous), strokes,
                    the candidates' latents, the edit settings and a history summary
     current.png    the current image (and previous.png when there is one)
+    photo.png      only when the project edits a photo whose pixels were retouched (inpainted);
+                   otherwise project.json just remembers where the photo is
 
 The latents are the truth: opening a project regenerates the images from them. The PNGs
 let other programs see the picture and let the editor check the regeneration.
@@ -36,7 +38,7 @@ FORMAT_VERSION = 1
 MANIFEST = "project.json"
 SUFFIX = ".manifold"
 ZIP_SUFFIX = ".zip"
-CURRENT_PNG, PREVIOUS_PNG = "current.png", "previous.png"
+CURRENT_PNG, PREVIOUS_PNG, PHOTO_PNG = "current.png", "previous.png", "photo.png"
 MAX_MEMBER_BYTES = 64 * 1024 * 1024  # refuse larger zip members (zip bombs)
 
 
@@ -60,6 +62,10 @@ class ProjectData:
     current_image: np.ndarray | None = None   # the PNG as saved
     previous_image: np.ndarray | None = None
     model_folder: str | None = None           # where the model was, a hint when the name fails
+    retouched: bool = False                   # current.png holds the truth (inpainted pixels)
+    photo_path: str | None = None             # the photo the project edits
+    photo_z: np.ndarray | None = None         # its projection
+    photo_pixels: np.ndarray | None = None    # its retouched pixels (photo.png), if any
 
     @property
     def z_dim(self) -> int:
@@ -70,12 +76,17 @@ def from_document(doc: Document, settings: EditSettings, history: list[str],
                   model_folder: str | None = None) -> ProjectData:
     state = doc.state
     candidate_z = np.stack([c.z for c in state.candidates]) if state.candidates else None
+    photo = state.photo
     return ProjectData(
         model=doc.model_name, image_size=doc.image_size, z_current=state.z_current,
         z_start=state.z_start, fixed=state.fixed, z_previous=state.z_previous,
         strokes=state.strokes, candidate_z=candidate_z, chosen=state.chosen,
         settings=dataclasses.replace(settings), history=list(history),
-        current_image=state.image, previous_image=state.previous_image, model_folder=model_folder)
+        current_image=state.image, previous_image=state.previous_image, model_folder=model_folder,
+        retouched=state.retouched,
+        photo_path=None if photo is None else str(photo.path),
+        photo_z=None if photo is None else photo.z_projected,
+        photo_pixels=photo.pixels if photo is not None and photo.retouched else None)
 
 
 # ---------------------------------------------------------------- saving
@@ -126,6 +137,8 @@ def _files_for(data: ProjectData) -> dict[str, bytes]:
     if data.previous_image is not None:
         images["previous"] = PREVIOUS_PNG
         files[PREVIOUS_PNG] = encode_image(data.previous_image)
+    if data.photo_pixels is not None:
+        files[PHOTO_PNG] = encode_image(data.photo_pixels)
     manifest = {
         "format": FORMAT_NAME,
         "format_version": FORMAT_VERSION,
@@ -141,6 +154,10 @@ def _files_for(data: ProjectData) -> dict[str, bytes]:
         "settings": dataclasses.asdict(data.settings),
         "history": list(data.history),
         "images": images,
+        "retouched": data.retouched,
+        "photo": None if data.photo_path is None else {
+            "path": data.photo_path, "z": _floats(data.photo_z),
+            "image": PHOTO_PNG if data.photo_pixels is not None else None},
     }
     files[MANIFEST] = (json.dumps(manifest, indent=1) + "\n").encode("utf-8")
     return files
@@ -271,11 +288,33 @@ def _parse(manifest: object, folder: Path, shown: Path) -> ProjectData:
     images = _object(manifest, "images")
     current_image = _image(images, "current", folder, shown, image_size, required=True)
     previous_image = _image(images, "previous", folder, shown, image_size, required=False)
+    retouched = manifest.get("retouched", False)
+    if not isinstance(retouched, bool):
+        raise _Invalid("'retouched' must be true or false")
+    photo_path, photo_z, photo_pixels = _photo(manifest.get("photo"), folder, shown, z_dim)
     return ProjectData(model=model.strip(), image_size=image_size, z_current=z_current,
                        z_start=z_start, fixed=fixed, z_previous=z_previous,
                        strokes=tuple(strokes), candidate_z=candidate_z, chosen=chosen,
                        settings=settings, history=history, current_image=current_image,
-                       previous_image=previous_image, model_folder=model_folder)
+                       previous_image=previous_image, model_folder=model_folder,
+                       retouched=retouched, photo_path=photo_path, photo_z=photo_z,
+                       photo_pixels=photo_pixels)
+
+
+def _photo(raw: object, folder: Path, shown: Path, z_dim: int):
+    """(path, projection latent, retouched pixels or None), or three Nones without a photo."""
+    if raw is None:
+        return None, None, None
+    if not isinstance(raw, dict):
+        raise _Invalid("'photo' must be a JSON object or null")
+    path = raw.get("path")
+    if not isinstance(path, str) or not path.strip():
+        raise _Invalid("'photo.path' must name the photo file")
+    z = _latent(raw.get("z"), "photo.z", z_dim)
+    pixels = None
+    if raw.get("image") is not None:
+        pixels = _image({"photo": raw["image"]}, "photo", folder, shown, None, required=True)
+    return path, z, pixels
 
 
 def _object(manifest: dict, key: str, default: dict | None = None) -> dict:
@@ -314,7 +353,7 @@ def _settings(raw: object) -> EditSettings:
     return settings
 
 
-def _image(images: dict, key: str, folder: Path, shown: Path, size: int,
+def _image(images: dict, key: str, folder: Path, shown: Path, size: int | None,
            required: bool) -> np.ndarray | None:
     name = images.get(key)
     if name is None and not required:
@@ -330,7 +369,7 @@ def _image(images: dict, key: str, folder: Path, shown: Path, size: int,
         image = load_rgb(path)
     except ImageError as exc:
         raise _Invalid(f"image '{name}': {exc}") from None
-    if image.shape[:2] != (size, size):
+    if size is not None and image.shape[:2] != (size, size):
         raise _Invalid(f"image '{name}' is {image.shape[1]}x{image.shape[0]}, "
                        f"but the project's images are {size}x{size}")
     return image
@@ -340,7 +379,7 @@ def _image(images: dict, key: str, folder: Path, shown: Path, size: int,
 
 def export_image(path: str | Path, image: np.ndarray, protected: tuple[Path, ...] = (),
                  overwrite: bool = False) -> Path:
-    """Save an image; never over a protected file (the opened source) nor, unless asked,
+    """Save an image; never over a protected file (the opened project) nor, unless asked,
     over any existing file."""
     path = Path(path)
     target = path.resolve()

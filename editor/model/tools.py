@@ -283,11 +283,13 @@ class ToolBox:
 
     def __post_init__(self) -> None:
         if not self.tools:
+            from .mask import MASK, MaskTool  # mask.py builds on Tool, defined above
             default = max(MIN_SIZE, self.image_size / 16)
             self.tools = {COLOR: BrushTool(COLOR, default * 2, self.color),
                           SKETCH: BrushTool(SKETCH, default),
                           WARP: WarpTool(self.image_size / 4, self.image_size),
-                          "eraser": EraserTool(default * 2)}
+                          "eraser": EraserTool(default * 2),
+                          MASK: MaskTool(default * 2)}
 
     @property
     def active(self) -> Tool:

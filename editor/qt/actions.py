@@ -8,10 +8,12 @@ from __future__ import annotations
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QWidget
 
+from ..model.mask import MASK
 from ..model.tools import COLOR, SKETCH, WARP
 
 TOOL_SHORTCUTS = {COLOR: ("&Colour brush", "B"), SKETCH: ("&Sketch brush", "K"),
-                  WARP: ("&Warp", "W"), "eraser": ("&Eraser", "E")}
+                  WARP: ("&Warp", "W"), "eraser": ("&Eraser", "E"),
+                  MASK: ("Inpaint &mask", "M")}
 
 
 class Actions:
@@ -32,6 +34,8 @@ class Actions:
 
         # File
         self.open = make("&Open project...", QKeySequence.Open, "Open a saved project")
+        self.open_photo = make("Open &photo...", "Ctrl+Shift+O",
+                               "Open a photo: it is projected onto the model's images to edit it")
         self.save = make("&Save project", QKeySequence.Save, "Save the project")
         self.save_as = make("Save project &as...", QKeySequence.SaveAs, "Save the project under a new name")
         self.export = make("&Export image...", "Ctrl+E", "Save the current image as a PNG")
@@ -74,6 +78,21 @@ class Actions:
         self.show_edits = make("Show &edits", "H", "Show the strokes over the image",
                                checkable=True, name="showEdits")
         self.show_edits.setChecked(True)
+        self.photo_view = make("&Photo view", "P", "Show the edit transferred onto the opened "
+                               "photo (off: the model's image)", checkable=True, name="photoView")
+        self.photo_view.setEnabled(False)
+
+        # Image
+        self.inpaint = make("&Inpaint masked area", "Ctrl+I", "Fill the area painted with the "
+                            "inpainting mask (M) with the model's best guess", name="inpaint")
+        self.clear_mask = make("Clear inpainting mas&k", "Ctrl+D", "Remove the inpainting mask")
+        self.super_resolve = make("&Super-resolve", "Ctrl+U", "Enlarge the image (or the photo, "
+                                  "at full resolution) with the super-resolution model",
+                                  name="superResolve")
+
+        # Training
+        self.train = make("&Train a model...", "Ctrl+T", "Train a new model on your own images",
+                          name="train")
 
         # Models
         self.add_model_dir = make("&Add model folder...", None,

@@ -7,13 +7,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, QTimer
+from PySide6.QtCore import QSettings, QStandardPaths, QTimer
 
 from engine.ops.types import EditSettings
 
+from ..model.photo import PhotoSettings
 from .autosave import DEFAULT_INTERVAL_MS, Autosaver, default_recovery_dir
 from .controller import EditorController
 from .dialogs.prompts import Prompter
+from .dialogs.trainer import TrainerSetup
 from .main_window import MainWindow
 from .settings import AppSettings
 
@@ -33,18 +35,32 @@ class EditorOptions:
     edit_settings: EditSettings | None = None
     seed: int | None = None              # random starts; None: different each session
     prompter: object | None = None       # asks the user; tests pass a ScriptedPrompter
+    photo_settings: PhotoSettings | None = None   # projection / inpainting effort
+    user_models_dir: Path | None = None  # trained models go here (searched for models too);
+                                         # None: <AppDataLocation>/models
+    trainer_program: str | None = None   # the trainer's command (None: this Python)...
+    trainer_args: list[str] | None = None   # ...and its first arguments (None: -m engine)
+    trainer_extra_args: list[str] = field(default_factory=list)  # added to every training run
+
+
+def default_models_dir() -> Path:
+    return Path(QStandardPaths.writableLocation(QStandardPaths.AppDataLocation)) / "models"
 
 
 def create_main_window(options: EditorOptions | None = None) -> MainWindow:
     options = options or EditorOptions()
     store = options.settings if options.settings is not None else QSettings(ORGANIZATION, APPLICATION)
     settings = AppSettings(store)
-    model_dirs = list(options.model_dirs) + [Path(d) for d in settings.model_dirs]
+    user_models = Path(options.user_models_dir or default_models_dir())
+    model_dirs = list(options.model_dirs) + [user_models] + [Path(d) for d in settings.model_dirs]
     controller = EditorController(options.edit_settings, model_dirs,
-                                  options.device or settings.device, options.seed)
+                                  options.device or settings.device, options.seed,
+                                  photo_settings=options.photo_settings)
     autosaver = Autosaver(controller, options.recovery_dir or default_recovery_dir(),
                           options.autosave_interval_ms)
-    window = MainWindow(controller, settings, autosaver, options.prompter or Prompter())
+    trainer = TrainerSetup(user_models, options.trainer_program, options.trainer_args,
+                           list(options.trainer_extra_args))
+    window = MainWindow(controller, settings, autosaver, options.prompter or Prompter(), trainer)
     autosaver.setParent(window)
     controller.setParent(window)
     recovery = autosaver.recovery_available()

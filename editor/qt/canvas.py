@@ -1,16 +1,20 @@
 """The drawing pad: shows the image scaled up, the strokes over it, and feeds the active tool.
 
-Mouse positions are mapped to continuous image coordinates (pixel i covers [i, i+1)).
-The canvas only reports what the tools produce; the controller decides what it means.
+Mouse positions are mapped to continuous image coordinates of the shown image (pixel i
+covers [i, i+1)). The tools work in model coordinates: the shown image is the model image
+itself, or a photo whose centre square (`model_rect`) the model image covers. An inpainting
+mask is drawn over the whole shown image. The canvas only reports what the tools produce;
+the controller decides what it means.
 """
 
 from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import QColor, QPainter, QPainterPath, QPen
+from PySide6.QtGui import QColor, QImage, QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import QWidget
 
+from ..model.mask import MASK, MaskStroke, MaskTool
 from ..model.tools import COLOR, SKETCH, WARP, BrushTool, EraserTool, Stroke, ToolBox
 from .images import to_qimage
 
@@ -18,6 +22,7 @@ MIN_ZOOM, MAX_ZOOM = 0.25, 64.0
 FIT_MARGIN = 0.96
 BACKGROUND = QColor(48, 48, 48)
 SKETCH_COLOR = QColor(20, 20, 20)
+MASK_COLOR = QColor(255, 40, 120, 130)
 
 
 class Canvas(QWidget):
@@ -36,7 +41,9 @@ class Canvas(QWidget):
         self.setMinimumSize(240, 240)
         self.setCursor(Qt.CrossCursor)
         self._image = None
-        self._size = 0
+        self._width = self._height = 0
+        self._model_rect: tuple[float, float, float] | None = None  # None: the whole image
+        self._mask: QImage | None = None
         self._strokes: tuple[Stroke, ...] = ()
         self._placeholder = ""
         self._zoom = 1.0
@@ -50,13 +57,29 @@ class Canvas(QWidget):
 
     # ------------------------------------------------------------ state from outside
 
-    def set_image(self, array: np.ndarray | None) -> None:
+    def set_image(self, array: np.ndarray | None,
+                  model_rect: tuple[float, float, float] | None = None) -> None:
+        """Show `array`; `model_rect` (x, y, side) is where the model image lies on it."""
         self._image = None if array is None else to_qimage(array)
-        size = 0 if array is None else int(array.shape[0])
-        if size != self._size:
-            self._size = size
+        shape = (0, 0) if array is None else (int(array.shape[1]), int(array.shape[0]))
+        self._model_rect = model_rect
+        if shape != (self._width, self._height):
+            self._width, self._height = shape
             self._fit = True
             self._apply_fit()
+        self.update()
+
+    def set_mask(self, mask: np.ndarray | None) -> None:
+        """The inpainting mask (bool, any resolution), drawn over the whole shown image."""
+        if mask is None or not mask.any():
+            self._mask = None
+        else:
+            rgba = np.zeros(mask.shape + (4,), np.uint8)
+            rgba[mask] = (MASK_COLOR.red(), MASK_COLOR.green(), MASK_COLOR.blue(),
+                          MASK_COLOR.alpha())
+            height, width = mask.shape
+            self._mask = QImage(rgba.data, width, height, 4 * width,
+                                QImage.Format_RGBA8888).copy()
         self.update()
 
     def set_strokes(self, strokes: tuple[Stroke, ...]) -> None:
@@ -81,7 +104,12 @@ class Canvas(QWidget):
 
     @property
     def image_size(self) -> int:
-        return self._size
+        """The longer side of the shown image."""
+        return max(self._width, self._height)
+
+    @property
+    def shown_size(self) -> tuple[int, int]:
+        return self._width, self._height
 
     # ------------------------------------------------------------ zoom and pan
 
@@ -99,7 +127,7 @@ class Canvas(QWidget):
         self._set_zoom(self._zoom * factor, QPointF(anchor))
 
     def _set_zoom(self, zoom: float, anchor: QPointF) -> None:
-        if not self._size:
+        if not self._width:
             return
         zoom = min(MAX_ZOOM, max(MIN_ZOOM, zoom))
         # Keep the image point under the anchor where it is.
@@ -111,12 +139,12 @@ class Canvas(QWidget):
         self.update()
 
     def _apply_fit(self) -> None:
-        if not self._size:
+        if not self._width:
             return
-        side = min(self.width(), self.height()) * FIT_MARGIN
-        self._zoom = max(MIN_ZOOM, side / self._size)
-        extent = self._size * self._zoom
-        self._offset = QPointF((self.width() - extent) / 2, (self.height() - extent) / 2)
+        zoom = min(self.width() / self._width, self.height() / self._height) * FIT_MARGIN
+        self._zoom = max(MIN_ZOOM, zoom)
+        self._offset = QPointF((self.width() - self._width * self._zoom) / 2,
+                               (self.height() - self._height * self._zoom) / 2)
         self.zoomChanged.emit(self._zoom)
 
     def resizeEvent(self, event) -> None:
@@ -133,8 +161,24 @@ class Canvas(QWidget):
     def to_widget(self, x: float, y: float) -> QPointF:
         return self._offset + QPointF(x, y) * self._zoom
 
+    def _model_scale(self) -> tuple[float, float, float]:
+        """(x, y, shown pixels per model pixel) of the model image on the shown image."""
+        if self._model_rect is None:
+            return 0.0, 0.0, 1.0
+        x, y, side = self._model_rect
+        return x, y, side / max(1, self.toolbox.image_size)
+
+    def to_model(self, x: float, y: float) -> tuple[float, float]:
+        """Shown-image coordinates -> the model coordinates the tools work in."""
+        ox, oy, scale = self._model_scale()
+        return (x - ox) / scale, (y - oy) / scale
+
+    def model_to_widget(self, x: float, y: float) -> QPointF:
+        ox, oy, scale = self._model_scale()
+        return self.to_widget(ox + x * scale, oy + y * scale)
+
     def _inside(self, x: float, y: float) -> bool:
-        return 0 <= x < self._size and 0 <= y < self._size
+        return 0 <= x < self._width and 0 <= y < self._height
 
     # ------------------------------------------------------------ input
 
@@ -144,7 +188,7 @@ class Canvas(QWidget):
             self._pan_from = pos
             self.setCursor(Qt.ClosedHandCursor)
             return
-        if not self._size:
+        if not self._width:
             return
         x, y = self.to_image(pos)
         if event.button() == Qt.RightButton:
@@ -152,7 +196,7 @@ class Canvas(QWidget):
                 self.colorPicked.emit(x, y)
             return
         if event.button() == Qt.LeftButton:
-            self.toolbox.active.press(x, y, self._strokes)
+            self.toolbox.active.press(*self.to_model(x, y), self._strokes)
             self.update()
 
     def mouseMoveEvent(self, event) -> None:
@@ -164,13 +208,13 @@ class Canvas(QWidget):
             self._fit = False
             self.update()
             return
-        if not self._size:
+        if not self._width:
             return
         x, y = self.to_image(pos)
         self.cursorMoved.emit((x, y) if self._inside(x, y) else None)
         # The tool's own drag state decides, not event.buttons(): a drag is press..release.
         if self.toolbox.active.active:
-            self.toolbox.active.move(x, y)
+            self.toolbox.active.move(*self.to_model(x, y))
         self.update()
 
     def mouseReleaseEvent(self, event) -> None:
@@ -181,7 +225,7 @@ class Canvas(QWidget):
         if event.button() != Qt.LeftButton or not self.toolbox.active.active:
             return
         x, y = self.to_image(event.position())
-        result = self.toolbox.active.release(x, y)
+        result = self.toolbox.active.release(*self.to_model(x, y))
         self.update()
         if result is not None:
             self.toolFinished.emit(result)
@@ -196,7 +240,7 @@ class Canvas(QWidget):
         steps = event.angleDelta().y() / 120
         if not steps:
             return
-        in_brush = isinstance(self.toolbox.active, (BrushTool, EraserTool))
+        in_brush = isinstance(self.toolbox.active, (BrushTool, EraserTool, MaskTool))
         if event.modifiers() & Qt.ControlModifier or not in_brush:
             self.zoom_by(1.25 ** steps, event.position())
         else:
@@ -236,8 +280,14 @@ class Canvas(QWidget):
         painter.setRenderHint(QPainter.SmoothPixmapTransform, self._smooth)
         painter.translate(self._offset)
         painter.scale(self._zoom, self._zoom)
-        painter.drawImage(QRectF(0, 0, self._size, self._size), self._image)
-        painter.setClipRect(QRectF(0, 0, self._size, self._size))
+        shown = QRectF(0, 0, self._width, self._height)
+        painter.drawImage(shown, self._image)
+        painter.setClipRect(shown)
+        if self._mask is not None:
+            painter.drawImage(shown, self._mask)
+        ox, oy, scale = self._model_scale()
+        painter.translate(ox, oy)
+        painter.scale(scale, scale)  # from here on: model coordinates
         painter.setRenderHint(QPainter.Antialiasing, True)
         tool = self.toolbox.active
         if self._show_edits:
@@ -245,9 +295,21 @@ class Canvas(QWidget):
             for index, stroke in enumerate(self._strokes):
                 self._draw_stroke(painter, stroke, 70 if index in faded else 255)
         pending = tool.in_progress()
-        if pending is not None:
+        if isinstance(pending, MaskStroke):
+            self._draw_mask_stroke(painter, pending)
+        elif pending is not None:
             self._draw_stroke(painter, pending, 255)
         self._draw_brush_outline(painter)
+
+    def _draw_mask_stroke(self, painter: QPainter, stroke: MaskStroke) -> None:
+        painter.setPen(QPen(MASK_COLOR, stroke.width, Qt.SolidLine, Qt.RoundCap, Qt.RoundJoin))
+        if len(stroke.points) == 1:
+            painter.drawPoint(QPointF(*stroke.points[0]))
+            return
+        path = QPainterPath(QPointF(*stroke.points[0]))
+        for point in stroke.points[1:]:
+            path.lineTo(QPointF(*point))
+        painter.drawPath(path)
 
     def _draw_stroke(self, painter: QPainter, stroke: Stroke, alpha: int) -> None:
         if stroke.kind == WARP:
@@ -286,10 +348,11 @@ class Canvas(QWidget):
         x, y = self.to_image(self._hover)
         if not self._inside(x, y):
             return
+        x, y = self.to_model(x, y)
         painter.setPen(QPen(QColor(255, 255, 255, 180), 0))
         painter.setBrush(Qt.NoBrush)
         half = tool.size / 2
         if tool.name == WARP:
             painter.drawRect(QRectF(x - half, y - half, tool.size, tool.size))
-        elif tool.name in (COLOR, SKETCH, "eraser"):
+        elif tool.name in (COLOR, SKETCH, "eraser", MASK):
             painter.drawEllipse(QPointF(x, y), half, half)

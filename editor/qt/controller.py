@@ -22,8 +22,13 @@ from engine.ops.types import EditSettings
 from ..jobs import Job, JobRunner
 from ..model import history, loading
 from ..model.document import Document
+from ..model.mask import PaintMask
+from ..model.photo import PhotoSettings, preview_square
 from ..model.project import ProjectData, export_image, from_document, save_project
 from ..model.tools import AddStroke, EraseStrokes, ToolBox
+from .photos import PhotoController
+from .retouch import IMAGE, PHOTO, RetouchController, check_upscaled_size
+from .translation import TranslationController
 from .undo import UndoCommand
 
 INTERPOLATION_FRAMES = 16
@@ -44,9 +49,11 @@ class EditorController(QObject):
     projectOpened = Signal(object)  # Path (None for a recovered autosave)
     projectSaved = Signal(object)   # Path
     colorChanged = Signal(object)   # (r, g, b) after sampling from the image
+    viewChanged = Signal(str)       # "image" (the model image) | "photo" (the edit on the photo)
 
     def __init__(self, edit_settings: EditSettings | None = None, model_dirs=(),
-                 device: str = "auto", seed: int | None = None, parent: QObject | None = None):
+                 device: str = "auto", seed: int | None = None, parent: QObject | None = None,
+                 photo_settings: PhotoSettings | None = None):
         super().__init__(parent)
         self.edit_settings = edit_settings or EditSettings()
         self.model_dirs = [Path(p) for p in model_dirs]
@@ -66,7 +73,15 @@ class EditorController(QObject):
         self.loads = JobRunner("load", self)
         self.starts = JobRunner("start", self)
         self.renders = JobRunner("frames", self)
-        self.edits.busyChanged.connect(self.editBusy)
+        self.view = IMAGE
+        self.photos = PhotoController(self, photo_settings, self)
+        self.retouch = RetouchController(self, photo_settings, self)
+        self.translation = TranslationController(self, self)
+        # Esc / Stop and the progress bar serve whichever of these runs.
+        self._stoppable = (self.edits, self.photos.projections, self.retouch.inpaints)
+        for runner in self._stoppable:
+            runner.busyChanged.connect(
+                lambda _: self.editBusy.emit(any(r.busy for r in self._stoppable)))
 
     # ------------------------------------------------------------ device and models
 
@@ -131,11 +146,15 @@ class EditorController(QObject):
         self.edits.cancel()
         self.renders.cancel()
         self.starts.cancel()
+        self.photos.projections.cancel()
+        self.retouch.inpaints.cancel()
         self.undo_stack.clear()
         self.doc = document
         self.project_path = path
         self.preview = None
         self._reset_frames()
+        if document.photo is None and self.view == PHOTO:
+            self.set_view(IMAGE)
         document.subscribe(self._document_changed)
         self.documentReplaced.emit()
         self.documentChanged.emit()
@@ -153,15 +172,38 @@ class EditorController(QObject):
         self.undo_stack.push(UndoCommand(self.doc, command))
 
     def display_image(self) -> np.ndarray | None:
-        """What the pad shows: an interpolation frame, else a running edit's preview, else
-        the current image."""
+        """What the pad shows: in the photo view the edit transferred onto the photo; else an
+        interpolation frame, a running edit's preview, or the current image."""
         if self.doc is None:
             return None
+        if self.view == PHOTO and self.doc.photo is not None:
+            return self.photos.shown()
         if self.frame_index is not None and self.frames is not None:
             return self.frames[self.frame_index]
         if self.preview is not None:
             return self.preview
         return self.doc.image
+
+    def display_geometry(self) -> tuple[float, float, float] | None:
+        """Where the model image lies on the shown image (x, y, side); None: it is the image."""
+        if self.view == PHOTO and self.doc is not None and self.doc.photo is not None:
+            return preview_square(self.doc.photo)
+        return None
+
+    def show_preview(self, image: np.ndarray | None) -> None:
+        """A running job's intermediate image on the pad (None: back to the document)."""
+        if image is not None or self.preview is not None:
+            self.preview = image
+            self.displayChanged.emit()
+
+    def set_view(self, view: str) -> None:
+        """Show the model image or (when the document edits a photo) the photo."""
+        if view == PHOTO and (self.doc is None or self.doc.photo is None):
+            view = IMAGE
+        if view != self.view:
+            self.view = view
+            self.viewChanged.emit(view)
+            self.displayChanged.emit()
 
     @property
     def dirty(self) -> bool:
@@ -174,6 +216,9 @@ class EditorController(QObject):
 
     def apply_tool_result(self, result) -> None:
         if self.doc is None:
+            return
+        if isinstance(result, PaintMask):
+            self.retouch.paint_mask(result)
             return
         if isinstance(result, AddStroke):
             self.push(history.add_stroke(self.doc, result.stroke))
@@ -235,9 +280,11 @@ class EditorController(QObject):
         self.editEnded.emit(outcome)
 
     def stop(self) -> None:
-        """Esc / Stop: cancel the running edit and any frame rendering."""
+        """Esc / Stop: cancel the running edit, projection, inpainting and frame rendering."""
         self.edits.cancel()
         self.renders.cancel()
+        self.photos.projections.cancel()
+        self.retouch.stop()
 
     # ------------------------------------------------------------ candidates, fix, starts
 
@@ -384,6 +431,8 @@ class EditorController(QObject):
             f" (the regenerated image differs from the saved one by up to "
             f"{opened.max_difference} levels: other model weights or device)")
         self.status.emit(("Recovered unsaved work" if recovered else f"Opened {path}") + note)
+        if opened.photo_problem:
+            self.error.emit(opened.photo_problem)
         self.projectOpened.emit(None if recovered else path)
 
     def export_image(self, path: str | Path, overwrite: bool = False) -> Path:
@@ -404,6 +453,7 @@ class EditorController(QObject):
         if self.doc is None or info is None:
             return None
         image, device = self.doc.image, self.device
+        compute = self.photos.result_work() if self.doc.photo is not None else (lambda _: image)
         protected = (self.project_path,) if self.project_path else ()
         path = Path(path)
 
@@ -411,7 +461,9 @@ class EditorController(QObject):
             from engine.jobs import drive
             from engine.ops.upscale import upscale
             model = checkpoints.load_model(info.folder, device)
-            big = drive(upscale(model, image, token=token))
+            source = compute(token)
+            check_upscaled_size(source, model)
+            big = drive(upscale(model, source, token=token))
             return export_image(path, big, protected, overwrite)
 
         job = self.loads.submit(work, "Upscaling")
@@ -424,3 +476,6 @@ class EditorController(QObject):
     def shutdown(self) -> None:
         for runner in (self.edits, self.loads, self.starts, self.renders):
             runner.shutdown()
+        self.photos.shutdown()
+        self.retouch.shutdown()
+        self.translation.shutdown()

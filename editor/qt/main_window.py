@@ -17,14 +17,18 @@ from .autosave import Autosaver
 from .canvas import Canvas
 from .controller import INTERPOLATION_FRAMES, EditorController
 from .dialogs.edit_settings import EditSettingsDialog
+from .dialogs.image_viewer import ImageViewer
 from .dialogs.prompts import RECOVER, DISCARD
 from .dialogs.shortcuts import show_shortcuts
-from .files import ProjectFiles
+from .dialogs.trainer import TrainerSetup, TrainerWindow
+from .files import ProjectFiles, is_photo_path
 from .models_menu import ModelsMenu
 from .panels.brush import BrushPanel
 from .panels.candidates import CandidatesPanel
 from .panels.history import HistoryPanel
 from .panels.interpolation import InterpolationPanel
+from .panels.translate import TranslatePanel
+from .retouch import IMAGE, PHOTO
 from .settings import AppSettings
 from .status import EditorStatusBar
 
@@ -36,7 +40,7 @@ NO_MODEL = ("No model is loaded.\n\nThe model '{name}' is not installed or could
 
 class MainWindow(QMainWindow):
     def __init__(self, controller: EditorController, settings: AppSettings,
-                 autosaver: Autosaver, prompter):
+                 autosaver: Autosaver, prompter, trainer_setup: TrainerSetup | None = None):
         super().__init__()
         self.setObjectName("mainWindow")
         self.controller = controller
@@ -52,6 +56,10 @@ class MainWindow(QMainWindow):
         self.candidates = CandidatesPanel()
         self.interpolation = InterpolationPanel(INTERPOLATION_FRAMES)
         self.history = HistoryPanel(controller.undo_stack)
+        self.translate = TranslatePanel()
+        self.trainer_setup = trainer_setup or TrainerSetup(Path.home() / "manifold-models")
+        self.trainer: TrainerWindow | None = None
+        self.viewers: list[ImageViewer] = []   # open result viewers, newest last
         self.status = EditorStatusBar(self)
         self.setStatusBar(self.status)
         self.files = ProjectFiles(self, controller, settings, prompter, self)
@@ -86,11 +94,18 @@ class MainWindow(QMainWindow):
                       dock("History", self.history, Qt.RightDockWidgetArea, "historyDock")]
         self.resizeDocks(self.docks[1:], [420, 120, 200], Qt.Vertical)
         self.resizeDocks([self.docks[0], self.docks[1]], [200, 260], Qt.Horizontal)
+        # The Translate dock shares the History dock's place, as a tab behind it.
+        self.translate_dock = dock("Translate", self.translate, Qt.RightDockWidgetArea,
+                                   "translateDock")
+        self.tabifyDockWidget(self.docks[3], self.translate_dock)
+        self.docks[3].raise_()
+        self.translate_dock.visibilityChanged.connect(
+            lambda visible: visible and self._refresh_translation_models())
 
     def _build_menus(self) -> None:
         a, bar = self.actions, self.menuBar()
         file_menu = bar.addMenu("&File")
-        file_menu.addActions([a.open])
+        file_menu.addActions([a.open, a.open_photo])
         recent = file_menu.addMenu("Open &recent")
         recent.aboutToShow.connect(lambda: self.files.fill_recent_menu(recent))
         file_menu.addActions([a.save, a.save_as])
@@ -114,13 +129,24 @@ class MainWindow(QMainWindow):
         view_menu = bar.addMenu("&View")
         view_menu.addActions([a.fit, a.actual, a.zoom_in, a.zoom_out])
         view_menu.addSeparator()
-        view_menu.addActions([a.smooth, a.show_edits])
+        view_menu.addActions([a.smooth, a.show_edits, a.photo_view])
         view_menu.addSeparator()
-        for d in self.docks:
+        for d in self.docks + [self.translate_dock]:
             view_menu.addAction(d.toggleViewAction())
+        image_menu = bar.addMenu("&Image")
+        image_menu.addActions([a.tools["mask"], a.inpaint, a.clear_mask])
+        image_menu.addSeparator()
+        image_menu.addAction(a.super_resolve)
+        self.sr_menu = image_menu.addMenu("Super-resolve &with")
+        image_menu.addSeparator()
+        image_menu.addAction(self.translate_dock.toggleViewAction())
+        image_menu.aboutToShow.connect(self._fill_image_menu)
         models_menu = bar.addMenu("&Models")
         models_menu.aboutToShow.connect(lambda: self.models.fill(models_menu))
         self.models.fill(models_menu)
+        self.models_menu = models_menu
+        train_menu = bar.addMenu("&Train")
+        train_menu.addAction(a.train)
         help_menu = bar.addMenu("&Help")
         help_menu.addAction(a.shortcuts)
 
@@ -137,14 +163,18 @@ class MainWindow(QMainWindow):
         main.addSeparator()
         main.addActions([a.stop, a.fix, a.restart, a.random_start, a.average_start])
         main.addSeparator()
-        main.addActions([a.fit, a.actual, a.show_edits, a.smooth])
+        main.addActions([a.fit, a.actual, a.show_edits, a.smooth, a.photo_view])
+        main.addSeparator()
+        main.addActions([a.inpaint, a.super_resolve])
         self.addToolBar(Qt.TopToolBarArea, main)
 
     # ------------------------------------------------------------ connections
 
     def _connect_controller(self) -> None:
         c = self.controller
-        c.displayChanged.connect(lambda: self.canvas.set_image(c.display_image()))
+        c.displayChanged.connect(self._refresh_canvas)
+        c.retouch.maskChanged.connect(self._refresh_canvas)
+        c.viewChanged.connect(lambda view: self.actions.photo_view.setChecked(view == PHOTO))
         c.documentChanged.connect(self._show_document)
         c.modelChanged.connect(self._model_changed)
         c.modelFailed.connect(self._model_failed)
@@ -159,6 +189,9 @@ class MainWindow(QMainWindow):
         c.undo_stack.canRedoChanged.connect(self.actions.redo.setEnabled)
         c.projectOpened.connect(lambda _: self._update_title())
         c.projectSaved.connect(lambda _: self._update_title())
+        c.retouch.resultReady.connect(self.show_result)
+        c.translation.resultReady.connect(self.show_result)
+        c.translation.sketchTranslated.connect(self.translate.show_result)
         self.files.problem.connect(self.show_problem)
         self.autosaver.failed.connect(lambda text: self.status.showMessage(text, 10000))
         self.actions.undo.setEnabled(False)
@@ -176,10 +209,23 @@ class MainWindow(QMainWindow):
         self.interpolation.framesWanted.connect(c.request_frames)
         self.brush.colorChosen.connect(c.toolbox.set_color)
         self.brush.sizeChosen.connect(lambda size: c.toolbox.set_size(size))
+        self.translate.applyRequested.connect(c.translation.translate_current)
+        self.translate.sketchChanged.connect(
+            lambda folder, direction, drawing: c.translation.translate_sketch(folder, drawing,
+                                                                              direction))
+        self.translate.saveRequested.connect(
+            lambda image: self.files.save_result(image, "translated.png"))
+        self.translate.refreshRequested.connect(self._refresh_translation_models)
 
     def _connect_actions(self) -> None:
         a, c = self.actions, self.controller
         a.open.triggered.connect(self.files.open_dialog)
+        a.open_photo.triggered.connect(self.files.open_photo_dialog)
+        a.photo_view.toggled.connect(lambda on: c.set_view(PHOTO if on else IMAGE))
+        a.inpaint.triggered.connect(c.retouch.inpaint)
+        a.clear_mask.triggered.connect(c.retouch.clear_mask)
+        a.super_resolve.triggered.connect(lambda: c.retouch.super_resolve())
+        a.train.triggered.connect(self.show_trainer)
         a.save.triggered.connect(self.files.save)
         a.save_as.triggered.connect(self.files.save_as)
         a.export.triggered.connect(lambda: self.files.export(upscaled=False))
@@ -207,8 +253,14 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------ reactions
 
+    def _refresh_canvas(self) -> None:
+        c = self.controller
+        self.canvas.set_image(c.display_image(), c.display_geometry())
+        self.canvas.set_mask(c.retouch.shown_mask() if c.doc is not None else None)
+
     def _show_document(self) -> None:
         doc = self.controller.doc
+        self.actions.photo_view.setEnabled(doc is not None and doc.photo is not None)
         if doc is None:
             return
         self.canvas.set_strokes(doc.strokes)
@@ -254,6 +306,52 @@ class MainWindow(QMainWindow):
         dialog.accepted.connect(lambda: setattr(self.controller, "edit_settings", dialog.settings()))
         dialog.open()
 
+    def _fill_image_menu(self) -> None:
+        c, menu = self.controller, self.sr_menu
+        menu.clear()
+        models = c.retouch.sr_models()
+        for info in models:
+            action = menu.addAction(info.display_name)
+            action.setToolTip(str(info.folder))
+            action.triggered.connect(lambda _=False, f=info.folder: c.retouch.super_resolve(f))
+        if not models:
+            menu.addAction("No super-resolution models installed").setEnabled(False)
+        self.actions.super_resolve.setEnabled(bool(models) and c.doc is not None)
+        self.actions.inpaint.setEnabled(c.doc is not None)
+
+    def _refresh_translation_models(self) -> None:
+        self.translate.set_models(self.controller.translation.models())
+
+    def show_result(self, title: str, image, suggested_name: str) -> ImageViewer:
+        """A result (super-resolved, translated) in its own window, with Save."""
+        viewer = ImageViewer(title, image, suggested_name, self)
+        viewer.saveRequested.connect(self.files.save_result)
+        viewer.destroyed.connect(lambda _=None, v=viewer: v in self.viewers
+                                 and self.viewers.remove(v))
+        self.viewers.append(viewer)
+        viewer.show()
+        return viewer
+
+    def show_trainer(self) -> TrainerWindow:
+        if self.trainer is None:
+            setup, c = self.trainer_setup, self.controller
+            device = c.device_name if c.device_name != "auto" else None
+            self.trainer = TrainerWindow(setup.models_dir, self.prompter, device, setup.program,
+                                         setup.program_args, setup.extra_args, self,
+                                         installed=c.installed_models)
+            self.trainer.modelTrained.connect(self._model_trained)
+        self.trainer.show()
+        self.trainer.raise_()
+        return self.trainer
+
+    def _model_trained(self, folder) -> None:
+        folder = Path(folder)
+        if folder.parent not in self.controller.model_dirs:
+            self.controller.model_dirs.append(folder.parent)
+        self.models.fill(self.models_menu)
+        self._refresh_translation_models()
+        self.status.showMessage(f"New model '{folder.name}' is in the Models menu", 15000)
+
     def show_problem(self, message: str) -> None:
         self.status.showMessage(message, 15000)
         self.prompter.inform(self, APP_NAME, message)
@@ -268,7 +366,7 @@ class MainWindow(QMainWindow):
 
     def begin(self, model: str | None, project: Path | None, recovery: Path | None) -> None:
         """First thing after the window exists: recover a crashed session's work, or open
-        the project given on the command line, or start on the model."""
+        the project (or photo) given on the command line, or start on the model."""
         self._wanted_model = model or DEFAULT_MODEL
         if recovery is not None:
             answer = self.prompter.ask(
@@ -279,7 +377,10 @@ class MainWindow(QMainWindow):
                 self._open_or_fall_back(recovery, recovered=True)
                 return
             self.autosaver.discard()
-        if project is not None:
+        if project is not None and is_photo_path(project):
+            job = self.controller.load_model(self._wanted_model)
+            job.finished.connect(lambda _: self.files.open_path(project))
+        elif project is not None:
             self._open_or_fall_back(project, recovered=False)
         else:
             self.controller.load_model(self._wanted_model)
@@ -320,6 +421,8 @@ class MainWindow(QMainWindow):
         if not self.files.maybe_save():
             event.ignore()
             return
+        if self.trainer is not None:
+            self.trainer.shutdown()
         self.controller.shutdown()
         # The stack emits while it is destroyed with the window; nothing needs to hear it.
         self.controller.undo_stack.blockSignals(True)
@@ -327,7 +430,7 @@ class MainWindow(QMainWindow):
         self.autosaver.clean_exit()
         event.accept()
 
-    # Drag and drop a project onto the window to open it.
+    # Drag and drop a project or a photo onto the window to open it.
     def dragEnterEvent(self, event) -> None:
         if event.mimeData().hasUrls():
             event.acceptProposedAction()

@@ -83,7 +83,7 @@ class AppSettings:
         color = self._get("brush/color", "#ff0000", str)
         return {"tool": self._get("brush/tool", "color", str), "color": color,
                 "sizes": {name: self._get(f"brush/size_{name}", None, float)
-                          for name in ("color", "sketch", "warp", "eraser")}}
+                          for name in ("color", "sketch", "warp", "eraser", "mask")}}
 
     def save_brush(self, tool: str, color: str, sizes: dict[str, float]) -> None:
         self.store.setValue("brush/tool", tool)

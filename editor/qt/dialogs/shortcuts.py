@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 SHORTCUTS = [
-    ("B / K / W / E", "colour brush / sketch brush / warp / eraser"),
+    ("B / K / W / E / M", "colour brush / sketch brush / warp / eraser / inpainting mask"),
     ("[  ]  or mouse wheel", "smaller / bigger brush"),
     ("right click", "pick the brush colour from the image"),
     ("Space + drag, middle drag", "pan"),
@@ -17,6 +17,11 @@ SHORTCUTS = [
     ("R / Ctrl+N / Ctrl+Shift+N", "restart / random start / average start"),
     ("Ctrl+Z / Ctrl+Shift+Z", "undo / redo"),
     ("Ctrl+S / Ctrl+O / Ctrl+E", "save project / open project / export PNG"),
+    ("Ctrl+Shift+O", "open a photo (or drop it on the window)"),
+    ("P", "photo view: the edit transferred onto the photo"),
+    ("Ctrl+I / Ctrl+D", "inpaint the masked area / clear the mask"),
+    ("Ctrl+U / Ctrl+Shift+E", "super-resolve / export upscaled"),
+    ("Ctrl+T", "train a model"),
 ]
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QSettings
 
+from editor.model.photo import PhotoSettings
 from editor.qt.app import EditorOptions, create_main_window
 from editor.qt.dialogs.prompts import DISCARD, ScriptedPrompter
 from engine.ops.types import EditSettings
@@ -15,6 +16,7 @@ from engine.ops.types import EditSettings
 from ui_helpers import wait_loaded
 
 FAST_EDIT = EditSettings(starts=8, candidates=4, steps=20, preview_every=5, seed=0)
+FAST_PHOTO = PhotoSettings(projection_steps=10, inpaint_steps=10, inpaint_starts=2)
 
 
 @pytest.fixture(autouse=True)
@@ -41,7 +43,9 @@ def make_window(qtbot, tmp_path, edit_model):
             recovery_dir=recovery_dir or tmp_path / "recovery",
             settings=QSettings(str(tmp_path / settings_file), QSettings.IniFormat),
             prompter=prompter or ScriptedPrompter({"Unsaved changes": DISCARD}),
-            seed=0, edit_settings=EditSettings(**vars(FAST_EDIT)), device="cpu")
+            seed=0, edit_settings=EditSettings(**vars(FAST_EDIT)), device="cpu",
+            photo_settings=PhotoSettings(**vars(FAST_PHOTO)),
+            user_models_dir=tmp_path / "user-models")
         for key, value in overrides.items():
             setattr(options, key, value)
         window = create_main_window(options)

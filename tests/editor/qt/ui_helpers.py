@@ -39,3 +39,24 @@ def shown_pixel(canvas, x: int, y: int) -> tuple[int, int, int]:
     """The colour the pad shows at the centre of image pixel (x, y)."""
     point = widget_point(canvas, x + 0.5, y + 0.5)
     return canvas.grab().toImage().pixelColor(point).getRgb()[:3]
+
+
+PHOTO_WIDTH, PHOTO_HEIGHT = 40, 56
+
+
+def write_photo(path, seed: int = 3):
+    """A 40x56 (portrait) synthetic scene saved as an image file; returns its pixels."""
+    import numpy as np
+    from PIL import Image
+    from support.images import make_scene
+    scene = make_scene(PHOTO_HEIGHT, np.random.default_rng(seed))[:, 8:8 + PHOTO_WIDTH]
+    scene = np.ascontiguousarray(scene)
+    Image.fromarray(scene).save(path)
+    return scene
+
+
+def open_photo(qtbot, window, path) -> None:
+    """Open a photo and wait until its projection has been refined."""
+    with qtbot.waitSignal(window.controller.photos.projectionFinished, timeout=LOAD_TIMEOUT,
+                          check_params_cb=lambda outcome: outcome == "applied"):
+        window.files.open_path(path)

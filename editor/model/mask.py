@@ -1,0 +1,100 @@
+"""The inpainting mask brush (Qt-free): a drag paints a round-capped line into a mask.
+
+The tool works in model coordinates like the other tools. A mask lives at its target's
+resolution (the model image, or the full-resolution photo); `target_transform` maps model
+coordinates onto it. Masks are not part of the undo history (like a selection); the
+inpainting they lead to is.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from .tools import Tool
+
+MASK = "mask"
+_SUBPIXEL_BITS = 4
+
+
+@dataclass(frozen=True)
+class MaskStroke:
+    points: tuple[tuple[float, float], ...]   # model coordinates
+    width: float                              # model pixels
+
+
+@dataclass(frozen=True)
+class PaintMask:
+    stroke: MaskStroke
+
+
+class MaskTool(Tool):
+    name = MASK
+    label = "Inpaint mask"
+
+    def __init__(self, size: float) -> None:
+        super().__init__(size)
+        self._points: list[tuple[float, float]] | None = None
+
+    @property
+    def active(self) -> bool:
+        return self._points is not None
+
+    def press(self, x, y, strokes=()):
+        self._points = [(float(x), float(y))]
+
+    def move(self, x, y):
+        if self._points is not None:
+            lx, ly = self._points[-1]
+            if math.hypot(x - lx, y - ly) >= 0.25:
+                self._points.append((float(x), float(y)))
+
+    def release(self, x, y):
+        if self._points is None:
+            return None
+        self.move(x, y)
+        stroke = self.in_progress()
+        self._points = None
+        return PaintMask(stroke)
+
+    def cancel(self):
+        self._points = None
+
+    def in_progress(self) -> MaskStroke | None:
+        return None if self._points is None else MaskStroke(tuple(self._points), self.size)
+
+
+@dataclass(frozen=True)
+class TargetTransform:
+    """target = origin + scale * model coordinates."""
+    origin_x: float = 0.0
+    origin_y: float = 0.0
+    scale: float = 1.0
+
+
+def paint(mask: np.ndarray, stroke: MaskStroke, transform: TargetTransform) -> np.ndarray:
+    """A new mask: `mask` with the stroke added (the input is never modified)."""
+    t = transform
+    points = np.asarray(stroke.points, np.float64) * t.scale + (t.origin_x, t.origin_y)
+    fixed = np.round((points - 0.5) * (1 << _SUBPIXEL_BITS)).astype(np.int32)
+    width = stroke.width * t.scale
+    canvas = mask.astype(np.uint8)
+    if len(fixed) == 1 or (fixed == fixed[0]).all():
+        radius = max(0, int(round(width / 2 * (1 << _SUBPIXEL_BITS))))
+        cv2.circle(canvas, tuple(int(v) for v in fixed[0]), radius, 1, -1, cv2.LINE_8,
+                   _SUBPIXEL_BITS)
+        if radius < (1 << _SUBPIXEL_BITS) // 2:  # thinner than a pixel: still mark the pixel
+            _mark(canvas, points[0])
+    else:
+        cv2.polylines(canvas, [fixed.reshape(-1, 1, 2)], False, 1, max(1, int(round(width))),
+                      cv2.LINE_8, _SUBPIXEL_BITS)
+    return canvas.astype(bool)
+
+
+def _mark(canvas: np.ndarray, point) -> None:
+    col, row = int(math.floor(point[0])), int(math.floor(point[1]))
+    if 0 <= row < canvas.shape[0] and 0 <= col < canvas.shape[1]:
+        canvas[row, col] = 1

@@ -1,0 +1,108 @@
+"""A real photo opened in the editor (Qt-free): its full-resolution pixels, a smaller preview
+for the screen, and its projection onto the manifold.
+
+The projection covers the photo's centre square (how engine.ops.project crops a photo that
+is not square, and the region engine.ops.transfer maps the edit onto by default). Tools work
+in model coordinates; `model_square` says where the model image lies on the photo.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from engine.imaging import load_image, resize
+from engine.jobs import CancelToken, Operation
+
+DISPLAY_MAX_SIDE = 1024  # photos larger than this are shown (and edited live) as a preview
+
+
+@dataclass(frozen=True, eq=False)
+class PhotoLayer:
+    """Immutable: inpainting makes a new layer, so undo restores the exact pixels."""
+    path: Path
+    pixels: np.ndarray            # uint8 HxWx3, full resolution
+    preview: np.ndarray           # uint8, at most DISPLAY_MAX_SIDE on the long side
+    z_projected: np.ndarray       # float32 Z: G(z_projected) is the photo on the manifold
+    projected_image: np.ndarray   # G(z_projected), the 'before' of the edit transfer
+    retouched: bool = False       # the pixels differ from the file (inpainted)
+
+    @classmethod
+    def create(cls, path: str | Path, pixels: np.ndarray, z: np.ndarray,
+               projected_image: np.ndarray, retouched: bool = False) -> "PhotoLayer":
+        return cls(Path(path), pixels, make_preview(pixels), np.asarray(z, np.float32).reshape(-1),
+                   projected_image, retouched)
+
+    @property
+    def width(self) -> int:
+        return int(self.pixels.shape[1])
+
+    @property
+    def height(self) -> int:
+        return int(self.pixels.shape[0])
+
+    @property
+    def preview_scale(self) -> float:
+        """Preview pixels per photo pixel (1.0 for small photos)."""
+        return self.preview.shape[1] / self.width
+
+    def with_pixels(self, pixels: np.ndarray) -> "PhotoLayer":
+        return dataclasses.replace(self, pixels=pixels, preview=make_preview(pixels),
+                                   retouched=True)
+
+    def with_projection(self, z: np.ndarray, image: np.ndarray) -> "PhotoLayer":
+        return dataclasses.replace(self, z_projected=np.asarray(z, np.float32).reshape(-1),
+                                   projected_image=image)
+
+
+def read_photo(path: str | Path) -> np.ndarray:
+    """The photo's RGB pixels (EXIF-rotated); a bad file raises ImageError naming it."""
+    return load_image(path).rgb
+
+
+def make_preview(pixels: np.ndarray, max_side: int = DISPLAY_MAX_SIDE) -> np.ndarray:
+    height, width = pixels.shape[:2]
+    factor = max_side / max(height, width)
+    if factor >= 1:
+        return pixels
+    return resize(np.ascontiguousarray(pixels), max(1, round(width * factor)),
+                  max(1, round(height * factor)))
+
+
+def model_square(width: float, height: float) -> tuple[float, float, float]:
+    """(x, y, side) of the centre square the projection covers, in the same units."""
+    if width >= height:
+        side = height
+        return float(int(width - side) // 2), 0.0, float(side)
+    side = width
+    return 0.0, float(int(height - side) // 2), float(side)
+
+
+def preview_square(photo: PhotoLayer) -> tuple[float, float, float]:
+    """The centre square in preview pixels (matching the full-resolution one exactly)."""
+    x, y, side = model_square(photo.width, photo.height)
+    scale = photo.preview_scale
+    return x * scale, y * scale, side * scale
+
+
+def edited(photo: PhotoLayer, image: np.ndarray, full: bool,
+           token: CancelToken | None = None) -> Operation[np.ndarray]:
+    """The edit (projection -> `image`) transferred onto the photo (full resolution or its
+    preview). Unchanged image: the photo itself."""
+    from engine.ops.transfer import transfer
+    source = photo.pixels if full else photo.preview
+    if np.array_equal(image, photo.projected_image):
+        return source
+    result = yield from transfer(source, photo.projected_image, image, token=token)
+    return result
+
+
+@dataclass
+class PhotoSettings:
+    """How hard the editor works on photos (tests use small numbers)."""
+    projection_steps: int = 100   # hybrid projection after the encoder's first guess
+    inpaint_steps: int = 100
+    inpaint_starts: int = 4

@@ -1,0 +1,155 @@
+"""The Translate dock: pick a pix2pix / CycleGAN model, apply it to the current image, or draw
+on the sketch pad and watch the model turn the drawing into a picture (after every stroke)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (QButtonGroup, QComboBox, QHBoxLayout, QLabel, QPushButton,
+                               QSizePolicy, QSpinBox, QVBoxLayout, QWidget)
+
+from ..images import to_pixmap
+from .sketch_pad import ERASER, PEN, SketchPad
+
+DIRECTIONS = {"ab": "A \u2192 B", "ba": "B \u2192 A"}
+
+
+class TranslatePanel(QWidget):
+    applyRequested = Signal(object, str)              # model folder, direction
+    sketchChanged = Signal(object, str, object)       # model folder, direction, drawing
+    saveRequested = Signal(object)                    # the result image
+    refreshRequested = Signal()
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.model = QComboBox(self)
+        self.model.setObjectName("translateModel")
+        self.model.setToolTip("A translation model: pix2pix (paired) or CycleGAN (unpaired)")
+        self.refresh = QPushButton("\u21bb", self)
+        self.refresh.setToolTip("Look for new translation models")
+        self.refresh.setFixedWidth(32)
+        self.direction = QComboBox(self)
+        for key, text in DIRECTIONS.items():
+            self.direction.addItem(text, key)
+        self.direction.setToolTip("CycleGAN models translate both ways")
+        self.apply = QPushButton("Apply to image", self)
+        self.apply.setObjectName("translateApply")
+        self.apply.setToolTip("Translate the current image; the result opens in a viewer")
+        self.pad = SketchPad(self)
+        self.pen = QPushButton("Pen", self)
+        self.eraser = QPushButton("Eraser", self)
+        self.clear = QPushButton("Clear", self)
+        tools = QButtonGroup(self)
+        for button in (self.pen, self.eraser):
+            button.setCheckable(True)
+            tools.addButton(button)
+        self.pen.setChecked(True)
+        self.width_box = QSpinBox(self)
+        self.width_box.setRange(1, 32)
+        self.width_box.setValue(int(self.pad.pen_width))
+        self.width_box.setSuffix(" px")
+        self.width_box.setToolTip("Pen width on the 256 px sketch")
+        self.output = QLabel("Draw on the white pad: the model turns the drawing into a picture.",
+                             self)
+        self.output.setObjectName("translateOutput")
+        self.output.setAlignment(Qt.AlignCenter)
+        self.output.setWordWrap(True)
+        self.output.setMinimumSize(160, 160)
+        self.output.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Expanding)
+        self.save = QPushButton("Save result...", self)
+        self.save.setEnabled(False)
+        self.result: np.ndarray | None = None
+
+        top = QHBoxLayout()
+        top.addWidget(self.model, 1)
+        top.addWidget(self.refresh)
+        second = QHBoxLayout()
+        second.addWidget(self.direction)
+        second.addWidget(self.apply, 1)
+        pad_tools = QHBoxLayout()
+        for widget in (self.pen, self.eraser, self.width_box, self.clear):
+            pad_tools.addWidget(widget)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addLayout(top)
+        layout.addLayout(second)
+        layout.addWidget(self.pad, 1)
+        layout.addLayout(pad_tools)
+        layout.addWidget(self.output, 1)
+        layout.addWidget(self.save)
+
+        self.pen.clicked.connect(lambda: self.pad.set_mode(PEN))
+        self.eraser.clicked.connect(lambda: self.pad.set_mode(ERASER))
+        self.width_box.valueChanged.connect(lambda v: setattr(self.pad, "pen_width", float(v)))
+        self.clear.clicked.connect(self.pad.clear)
+        self.pad.strokeFinished.connect(self._sketch_changed)
+        self.pad.cleared.connect(self._cleared)
+        self.apply.clicked.connect(self._apply)
+        self.refresh.clicked.connect(self.refreshRequested)
+        self.model.currentIndexChanged.connect(self._model_changed)
+        self.save.clicked.connect(lambda: self.result is not None
+                                  and self.saveRequested.emit(self.result))
+        self.set_models([])
+
+    def set_models(self, models) -> None:
+        """`models`: ModelInfo of kind pix2pix / cyclegan; keeps the current choice if it stays."""
+        current = self.current_folder()
+        self.model.blockSignals(True)
+        self.model.clear()
+        for info in models:
+            self.model.addItem(f"{info.display_name} ({info.kind})", (str(info.folder), info.kind))
+        index = next((i for i in range(self.model.count())
+                      if self.model.itemData(i)[0] == (str(current) if current else None)), 0)
+        self.model.setCurrentIndex(index)
+        self.model.blockSignals(False)
+        if not models:
+            self.model.addItem("No translation models installed")
+            self.model.setItemData(0, None)
+        self._model_changed()
+
+    def current_folder(self) -> Path | None:
+        data = self.model.currentData()
+        return Path(data[0]) if data else None
+
+    def current_direction(self) -> str:
+        return self.direction.currentData()
+
+    def _model_changed(self) -> None:
+        data = self.model.currentData()
+        has_model = bool(data)
+        self.apply.setEnabled(has_model)
+        self.direction.setEnabled(has_model and data[1] == "cyclegan")
+        if has_model and data[1] != "cyclegan":
+            self.direction.setCurrentIndex(0)
+        if has_model and not self.pad.is_blank():
+            self._sketch_changed()
+
+    def _apply(self) -> None:
+        folder = self.current_folder()
+        if folder is not None:
+            self.applyRequested.emit(folder, self.current_direction())
+
+    def _sketch_changed(self) -> None:
+        folder = self.current_folder()
+        if folder is None:
+            self.output.setText("Install or train a translation model (Train > Train a model..., "
+                                "pix2pix) to turn drawings into pictures.")
+            return
+        self.sketchChanged.emit(folder, self.current_direction(), self.pad.drawing())
+
+    def _cleared(self) -> None:
+        self.result = None
+        self.save.setEnabled(False)
+        self.output.clear()
+        self.output.setText("Draw on the white pad: the model turns the drawing into a picture.")
+
+    def show_result(self, image: np.ndarray) -> None:
+        if self.pad.is_blank():
+            return  # cleared while the translation ran
+        self.result = image
+        side = max(64, min(self.output.width(), self.output.height()))
+        self.output.setPixmap(to_pixmap(image).scaled(side, side, Qt.KeepAspectRatio,
+                                                      Qt.SmoothTransformation))
+        self.save.setEnabled(True)

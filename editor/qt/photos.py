@@ -1,0 +1,181 @@
+"""Real photos in the editor: open one, project it onto the manifold (the encoder's guess at
+once, then the hybrid projection with progress), show the edit transferred onto it, and
+export the full-resolution result. Everything slow runs on worker threads.
+
+The photo view shows the edit transferred onto the photo's preview (fast); export and
+super-resolution transfer it onto the full-resolution pixels.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+from PySide6.QtCore import QObject, Signal
+
+from engine.errors import UserError
+from engine.jobs import Progress, drive
+
+from ..jobs import Job, JobRunner
+from ..model import history, loading
+from ..model.photo import PhotoLayer, PhotoSettings, edited
+from ..model.project import export_image
+
+
+class PhotoController(QObject):
+    opened = Signal(object)               # the photo's Path, once its document is shown
+    projectionFinished = Signal(str)      # "applied" | "dropped" | "cancelled" | "failed"
+    exported = Signal(object)             # Path
+
+    def __init__(self, controller, settings: PhotoSettings | None = None,
+                 parent: QObject | None = None):
+        super().__init__(parent)
+        self.c = controller
+        self.settings = settings or PhotoSettings()
+        self.opening = JobRunner("photo", self)
+        self.projections = JobRunner("projection", self)
+        self.transfers = JobRunner("transfer", self)
+        self.exports = JobRunner("photo-export", self)
+        self._shown: tuple[PhotoLayer, np.ndarray, np.ndarray] | None = None  # photo, image, result
+
+    @property
+    def runners(self) -> tuple[JobRunner, ...]:
+        return self.opening, self.projections, self.transfers, self.exports
+
+    # ------------------------------------------------------------ opening and projection
+
+    def open(self, path: str | Path) -> Job | None:
+        """Open a photo as a new document; the current one is replaced only on success."""
+        model, path = self.c.model, Path(path)
+        if model is None:
+            self.c.error.emit("Load a model before opening a photo: the photo is projected "
+                              "onto the model's images.")
+            return None
+
+        def work(token):
+            return loading.open_photo(model, path, token)
+
+        self.c.status.emit(f"Opening {path.name}...")
+        job = self.opening.submit(work, "Opening the photo")
+        job.finished.connect(lambda document: self._opened(document, path))
+        job.failed.connect(self.c.error)
+        return job
+
+    def _opened(self, document, path: Path) -> None:
+        self.c._replace_document(document, None)
+        photo = document.photo
+        self.c.status.emit(f"Opened {path.name} ({photo.width}x{photo.height}); projecting...")
+        self.opened.emit(path)
+        self.refine()
+
+    def refine(self) -> Job | None:
+        """The hybrid projection (encoder start, then optimisation) of the document's photo."""
+        doc, model = self.c.doc, self.c.model
+        if doc is None or doc.photo is None or model is None:
+            return None
+        photo, steps = doc.photo, self.settings.projection_steps
+
+        def work(token):
+            from engine.ops.project import project
+            method = "hybrid" if model.has("encoder") else "optimize"
+            return (yield from project(model, photo.pixels, method=method, steps=steps,
+                                       token=token))
+
+        job = self.projections.submit(work, "Projection", tag=(doc, photo))
+        job.progress.connect(lambda progress: self._progress(job, progress))
+        job.finished.connect(lambda result: self._refined(job, result))
+        job.failed.connect(lambda message: self._ended(job, "failed", message))
+        job.cancelled.connect(lambda: self._ended(job, "cancelled", "Projection stopped"))
+        return job
+
+    def _progress(self, job: Job, progress: Progress) -> None:
+        self.c.editProgress.emit(progress.step, progress.total)
+        psnr = progress.metrics.get("psnr")
+        self.c.status.emit(f"Projecting the photo: step {progress.step}/{progress.total}"
+                           + (f" - {psnr:.1f} dB" if psnr is not None else "")
+                           + f" - {job.elapsed:.1f} s")
+
+    def _refined(self, job: Job, result) -> None:
+        doc, photo = job.tag
+        if doc is not self.c.doc or doc.photo is not photo:
+            self._ended(job, "dropped", "Projection dropped: the photo changed")
+            return
+        command = history.refine_projection(doc, result.z, result.image)
+        if self.c.undo_stack.count() == 0:
+            command.redo(doc)  # still the opened photo, untouched: part of opening it
+        else:
+            self.c.push(command)
+            self.c.request_edit()  # strokes made meanwhile now start from the better projection
+        self.c.status.emit(f"Projection done: {result.psnr:.1f} dB after {result.steps} steps "
+                           f"in {result.seconds:.1f} s")
+        self.projectionFinished.emit("applied")
+
+    def _ended(self, job: Job, outcome: str, message: str) -> None:
+        if outcome == "failed":
+            self.c.error.emit(message)
+        self.c.status.emit(message)
+        self.projectionFinished.emit(outcome)
+
+    # ------------------------------------------------------------ the photo view
+
+    def shown(self) -> np.ndarray | None:
+        """What the photo view shows: the edit transferred onto the preview when it is ready
+        (a transfer is started otherwise, showing the last result for this photo meanwhile)."""
+        doc = self.c.doc
+        if doc is None or doc.photo is None:
+            return None
+        photo, image = doc.photo, doc.image
+        if self._shown is not None and self._shown[0] is photo and self._shown[1] is image:
+            return self._shown[2]
+        self._start_transfer(photo, image)
+        if self._shown is not None and self._shown[0] is photo:
+            return self._shown[2]
+        return photo.preview
+
+    def _start_transfer(self, photo: PhotoLayer, image: np.ndarray) -> None:
+        running = self.transfers.current
+        if running is not None and not running.done and running.tag[0] is photo \
+                and running.tag[1] is image:
+            return
+        job = self.transfers.submit(lambda token: edited(photo, image, False, token),
+                                    "Transfer", tag=(photo, image))
+        job.finished.connect(lambda result: self._transferred(photo, image, result))
+        job.failed.connect(self.c.error)
+
+    def _transferred(self, photo: PhotoLayer, image: np.ndarray, result: np.ndarray) -> None:
+        self._shown = (photo, image, result)
+        self.c.displayChanged.emit()
+
+    # ------------------------------------------------------------ full resolution
+
+    def result_work(self):
+        """A job's work computing the full-resolution result of the current document
+        (snapshotted now, so later changes do not affect it)."""
+        photo, image = self.c.doc.photo, self.c.doc.image
+        return lambda token: drive(edited(photo, image, True, token))
+
+    def export(self, path: str | Path, overwrite: bool = False) -> Job:
+        """Write the full-resolution edited photo (in the background)."""
+        doc = self.c.doc
+        if doc is None or doc.photo is None:
+            raise UserError("no photo is open")
+        compute = self.result_work()
+        protected = (self.c.project_path,) if self.c.project_path else ()
+        path = Path(path)
+
+        def work(token):
+            return export_image(path, compute(token), protected, overwrite)
+
+        self.c.status.emit(f"Exporting {path.name}...")
+        job = self.exports.submit(work, "Export")
+        job.finished.connect(self._exported)
+        job.failed.connect(self.c.error)
+        return job
+
+    def _exported(self, path: Path) -> None:
+        self.c.status.emit(f"Exported {path}")
+        self.exported.emit(path)
+
+    def shutdown(self) -> None:
+        for runner in self.runners:
+            runner.shutdown()
