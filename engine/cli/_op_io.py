@@ -1,0 +1,100 @@
+"""Input/output helpers for the operation subcommands: models, latents, output-path checks."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+from .. import atomic, checkpoints
+from ..errors import UserError
+from ..imaging import SAVE_FORMATS
+from ..jobs import Operation, drive
+from ._common import ProgressPrinter, add_device_args, add_json_arg, print_json, setup_device
+
+
+def add_common_args(parser: argparse.ArgumentParser, model_default: str | None = None) -> None:
+    if model_default is None:
+        parser.add_argument("--model", required=True, help="model name or folder")
+    else:
+        parser.add_argument("--model", default=model_default,
+                            help=f"model name or folder (default: {model_default})")
+    add_device_args(parser)
+    add_json_arg(parser)
+
+
+def load(args: argparse.Namespace, name: str | None = None) -> checkpoints.Model:
+    device = setup_device(args)
+    return checkpoints.load_model(name or args.model, device=device)
+
+
+def check_outputs(outputs: list[str | os.PathLike], inputs: list[str | os.PathLike | None]) -> None:
+    """Refuse an output that would overwrite an input, or that has no known image extension."""
+    resolved_inputs = {Path(p).resolve(): p for p in inputs if p is not None}
+    for out in outputs:
+        target = Path(out).resolve()
+        if target in resolved_inputs:
+            raise UserError(f"{out}: refusing to overwrite the input file {resolved_inputs[target]}; "
+                            "choose another output name")
+        if target.is_dir():
+            raise UserError(f"{out}: is a folder, expected an output file name")
+
+
+def check_image_output(path: str | os.PathLike) -> None:
+    if Path(path).suffix.lower() not in SAVE_FORMATS:
+        raise UserError(f"{path}: unknown image extension; use one of {', '.join(SAVE_FORMATS)}")
+
+
+def check_npy_output(path: str | os.PathLike) -> None:
+    if Path(path).suffix.lower() != ".npy":
+        raise UserError(f"{path}: latents are saved as .npy files")
+
+
+def load_latent(path: str | os.PathLike) -> np.ndarray:
+    """A latent from a .npy file: a vector, or the first row of a (K, Z) array."""
+    path = Path(path)
+    if not path.is_file():
+        raise UserError(f"{path}: file not found")
+    try:
+        z = np.load(path, allow_pickle=False)
+    except (ValueError, OSError, EOFError) as exc:
+        raise UserError(f"{path}: not a readable .npy latent ({exc})") from None
+    if not np.issubdtype(z.dtype, np.floating) and not np.issubdtype(z.dtype, np.integer):
+        raise UserError(f"{path}: latent must hold numbers, got {z.dtype}")
+    if z.ndim == 2 and z.shape[0] >= 1:
+        z = z[0]
+    if z.ndim != 1:
+        raise UserError(f"{path}: expected a latent vector, got an array of shape {z.shape}")
+    if not np.isfinite(z).all():
+        raise UserError(f"{path}: latent contains NaN or infinity")
+    return z.astype(np.float32)
+
+
+def save_latent(path: str | os.PathLike, z: np.ndarray) -> None:
+    with atomic.atomic_path(path) as tmp:
+        with open(tmp, "wb") as f:
+            np.save(f, np.asarray(z, dtype=np.float32))
+
+
+def run(op: Operation, as_json: bool):
+    """Drive an operation, showing progress on stderr (JSON lines with --json, or a terminal bar)."""
+    show = as_json or sys.stderr.isatty()
+    return drive(op, ProgressPrinter(as_json) if show else None)
+
+
+def numbered(path: str | os.PathLike, index: int) -> Path:
+    """OUT.png -> OUT_1.png, OUT_2.png ..."""
+    path = Path(path)
+    return path.with_name(f"{path.stem}_{index}{path.suffix}")
+
+
+def report(args: argparse.Namespace, data: dict, started: float) -> None:
+    data = {**data, "seconds_total": round(time.perf_counter() - started, 3)}
+    if args.json:
+        print_json(data)
+    else:
+        print(" ".join(f"{k}={v}" for k, v in data.items() if not isinstance(v, (dict, list))))

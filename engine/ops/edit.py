@@ -1,0 +1,138 @@
+"""iGAN's interactive edit: find latents whose images satisfy the user's strokes.
+
+`settings.starts` latents are optimised together in one batch with Adam on w, z = tanh(w).
+With a current latent z0, it is one start and the others are perturbations of it at growing
+scales; without one, all starts are random prior samples. Each start's cost:
+
+    colour + sketch_weight x sketch + warp + closeness_weight x mean((z - z0)^2)
+    + realism_weight x softplus(-D(G(z)))
+
+The best image each start reached is kept, and the `candidates` best starts are returned,
+ranked by that cost. Optimisation stops early once the starts' mean best cost has improved
+by less than `settings.plateau` (relative) over `settings.patience` steps.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+
+import numpy as np
+import torch
+
+from ..checkpoints import Model
+from ..errors import UserError
+from ..imaging import to_uint8
+from ..jobs import CancelToken, Operation, Progress
+from . import losses
+from ._common import (check_cancel, check_float, check_int, device_of, gan_networks,
+                      image_size_of, latent_tensor, seeded_uniform, to_param)
+from .constraints import build_cost, check_constraints
+from .generate import check_latents
+from .types import EditConstraints, EditResult, EditSettings
+
+
+def check_settings(settings: EditSettings) -> EditSettings:
+    if not isinstance(settings, EditSettings):
+        raise UserError(f"settings must be EditSettings, got {type(settings).__name__}")
+    check_int("starts", settings.starts)
+    check_int("candidates", settings.candidates)
+    check_int("steps", settings.steps)
+    check_float("lr", settings.lr, strict=True)
+    check_float("sketch_weight", settings.sketch_weight)
+    check_float("closeness_weight", settings.closeness_weight)
+    check_float("realism_weight", settings.realism_weight)
+    check_int("preview_every", settings.preview_every)
+    check_int("seed", settings.seed, minimum=0)
+    check_int("patience", settings.patience)
+    check_float("plateau", settings.plateau)
+    check_float("perturbation", settings.perturbation)
+    return settings
+
+
+def initial_latents(z0: torch.Tensor | None, starts: int, seed: int, scale: float,
+                    z_dim: int, device: torch.device) -> torch.Tensor:
+    """(starts, Z): z0 then perturbations of it at scales growing up to `scale`; else random."""
+    noise = seeded_uniform((starts, z_dim), seed, device)
+    if z0 is None:
+        return noise
+    scales = torch.linspace(0, scale, starts, device=device).unsqueeze(1)
+    return (z0 + scales * noise).clamp(-1, 1)
+
+
+def edit(model: Model, constraints: EditConstraints, z0: np.ndarray | None = None,
+         settings: EditSettings = EditSettings(), token: CancelToken | None = None
+         ) -> Operation[EditResult]:
+    started = time.perf_counter()
+    settings = check_settings(settings)
+    generator, discriminator, _ = gan_networks(model, optimising=True)
+    size = image_size_of(generator)
+    constraints = check_constraints(constraints, size)
+    if settings.realism_weight > 0 and discriminator is None:
+        raise UserError(f"model '{model.name}' has no discriminator, so realism_weight must be 0")
+    device = device_of(generator)
+    anchor = None
+    if z0 is not None:
+        z0 = np.asarray(z0)
+        if z0.ndim != 1:
+            raise UserError(f"z0 must be one latent vector, got shape {tuple(z0.shape)}")
+        anchor = latent_tensor(check_latents(z0, generator.z_dim), device)
+    z_start = initial_latents(anchor, settings.starts, settings.seed, settings.perturbation,
+                              generator.z_dim, device)
+    with torch.no_grad():
+        start_images = to_uint8(generator(anchor if anchor is not None else z_start)) \
+            if constraints.warps else None
+    hog = losses.hog_for(size, device)
+    cost_of = build_cost(constraints, start_images, settings.sketch_weight, hog, device)
+
+    w = to_param(z_start).requires_grad_(True)
+    optimizer = torch.optim.Adam([w], lr=settings.lr)
+    best_cost = torch.full((settings.starts,), math.inf, device=device)
+    best_z = z_start.clone()
+    best_images = torch.zeros(settings.starts, 3, size, size, device=device)
+    history: list[float] = []
+    done = 0
+    with torch.enable_grad():
+        for step in range(1, settings.steps + 1):
+            check_cancel(token)
+            z = torch.tanh(w)
+            x = generator(z)
+            cost = cost_of(x)
+            if anchor is not None and settings.closeness_weight > 0:
+                cost = cost + settings.closeness_weight * losses.mse(z, anchor)
+            if settings.realism_weight > 0:
+                cost = cost + settings.realism_weight * losses.realism(discriminator, x)
+            with torch.no_grad():
+                improved = cost < best_cost
+                best_cost = torch.where(improved, cost, best_cost)
+                best_z[improved] = z[improved]
+                best_images[improved] = x[improved]
+            optimizer.zero_grad(set_to_none=True)
+            cost.sum().backward(inputs=[w])
+            optimizer.step()
+            done = step
+            lowest = float(best_cost.min())
+            history.append(float(best_cost.mean()))
+            preview = None
+            if step % settings.preview_every == 0 or step == settings.steps:
+                preview = to_uint8(best_images[int(best_cost.argmin())])
+            yield Progress(step, settings.steps, "editing", preview, {"cost": lowest})
+            if _plateaued(history, settings.patience, settings.plateau):
+                break
+
+    count = min(settings.candidates, settings.starts)
+    order = torch.argsort(best_cost)[:count]
+    return EditResult(z=best_z[order].cpu().numpy().astype(np.float32),
+                      images=to_uint8(best_images[order]),
+                      costs=best_cost[order].cpu().numpy().astype(np.float32),
+                      steps=done, seconds=time.perf_counter() - started)
+
+
+def _plateaued(history: list[float], patience: int, plateau: float) -> bool:
+    """True when the starts' mean best cost fell by less than `plateau` (relative) over the
+    last `patience` steps, and at least 2 x patience steps have run (the first steps are
+    bumpy: one start can jump ahead, then nothing improves for a few steps)."""
+    if plateau <= 0 or len(history) < 2 * patience:
+        return False
+    before, now = history[-1 - patience], history[-1]
+    return before - now <= plateau * max(abs(before), 1e-12)

@@ -1,0 +1,101 @@
+import numpy as np
+import pytest
+
+from engine.errors import UserError
+from engine.jobs import CancelToken, Cancelled, drive
+from engine.ops.generate import generate, random_z
+from engine.ops.project import project
+from support.ops_models import gan, one_thread, sr_model  # noqa: F401
+
+pytestmark = pytest.mark.usefixtures("one_thread")
+
+
+def on_manifold_target(model, seed=3):
+    generator = model.generator()
+    return generate(generator, random_z(generator, 1, seed)[0])
+
+
+def test_projection_error_decreases_with_steps(gan):
+    target = on_manifold_target(gan)
+    few = drive(project(gan, target, "optimize", steps=3))
+    many = drive(project(gan, target, "optimize", steps=60))
+    assert many.psnr > few.psnr + 1.0
+    assert many.steps == 60 and many.z.shape == (8,) and np.abs(many.z).max() <= 1
+
+
+def test_hybrid_is_at_least_as_good_as_encoder(gan):
+    target = on_manifold_target(gan, seed=5)
+    encoder = drive(project(gan, target, "encoder"))
+    hybrid = drive(project(gan, target, "hybrid", steps=40))
+    assert encoder.steps == 0
+    assert hybrid.psnr > encoder.psnr
+    assert hybrid.image.shape == (16, 16, 3) and hybrid.image.dtype == np.uint8
+
+
+def test_non_square_photo_is_centre_cropped_and_resized(gan):
+    photo = np.zeros((40, 80, 3), np.uint8)
+    photo[:, 20:60] = 200  # the centre square is uniformly light
+    result = drive(project(gan, photo, "encoder"))
+    assert result.image.shape == (16, 16, 3)
+    flat = np.full((16, 16, 3), 200, np.uint8)
+    assert result.psnr == pytest.approx(10 * np.log10(255 ** 2 / np.mean(
+        (result.image.astype(float) - flat) ** 2)), abs=1e-6)
+
+
+def test_progress_has_every_step_and_periodic_previews(gan):
+    seen = []
+    drive(project(gan, on_manifold_target(gan), "optimize", steps=12,
+                  preview_every=5), seen.append)
+    assert [p.step for p in seen] == list(range(1, 13))
+    assert [p.step for p in seen if p.preview is not None] == [5, 10]
+    assert seen[4].preview.shape == (16, 16, 3) and "psnr" in seen[4].metrics
+
+
+def test_time_budget_stops_early(gan):
+    result = drive(project(gan, on_manifold_target(gan), "optimize",
+                           steps=10_000, time_budget=1e-9))
+    assert result.steps == 1
+
+
+def test_cancel_from_progress_callback_stops_within_one_step(gan):
+    token, seen = CancelToken(), []
+
+    def on_progress(progress):
+        seen.append(progress.step)
+        if progress.step == 3:
+            token.cancel()
+
+    with pytest.raises(Cancelled):
+        drive(project(gan, on_manifold_target(gan), "hybrid", steps=50,
+                      token=token), on_progress)
+    assert seen == [1, 2, 3]
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    ({"method": "magic"}, "method"),
+    ({"method": "optimize", "steps": 0}, "steps"),
+    ({"steps": -1}, "steps"),
+    ({"lr": 0.0}, "lr"),
+    ({"lr": float("nan")}, "lr"),
+    ({"time_budget": 0}, "time_budget"),
+])
+def test_bad_settings_are_user_errors(gan, kwargs, message):
+    with pytest.raises(UserError, match=message):
+        drive(project(gan, on_manifold_target(gan), **kwargs))
+
+
+def test_bad_image_and_wrong_model_kind(gan):
+    with pytest.raises(UserError, match="uint8"):
+        drive(project(gan, np.zeros((16, 16, 3), np.float32)))
+    with pytest.raises(UserError, match="uint8"):
+        drive(project(gan, np.zeros((16, 16), np.uint8)))
+    with pytest.raises(UserError, match="gan model"):
+        drive(project(sr_model(), np.zeros((16, 16, 3), np.uint8)))
+
+
+def test_encoder_methods_need_an_encoder(gan):
+    del gan.networks["encoder"]
+    with pytest.raises(UserError, match="no encoder"):
+        drive(project(gan, on_manifold_target(gan), "hybrid"))
+    result = drive(project(gan, on_manifold_target(gan), "optimize", steps=2))
+    assert result.steps == 2
