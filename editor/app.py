@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -25,7 +26,7 @@ def main(argv: list[str] | None = None) -> int:
     from PySide6.QtGui import QGuiApplication
     from PySide6.QtWidgets import QApplication
 
-    from engine.device import configure_threads
+    from engine.device import THREADS_ENV, configure_threads
     from engine.errors import UserError
 
     from .qt.app import APPLICATION, ORGANIZATION, EditorOptions, create_main_window
@@ -37,7 +38,9 @@ def main(argv: list[str] | None = None) -> int:
     app.setOrganizationName(ORGANIZATION)
     app.setApplicationName(APPLICATION)
     try:
-        configure_threads()
+        # Leave one core to the GUI thread (and a trainer child process): on a 2-core
+        # machine, torch on 2 threads beside other busy threads ran 10x slower than on 1.
+        configure_threads(None if os.environ.get(THREADS_ENV) else max(1, (os.cpu_count() or 2) - 1))
     except UserError as exc:
         print(f"manifold-editor: {exc}", file=sys.stderr)
         return 2

@@ -114,7 +114,7 @@ def _to_rgb(image: Image.Image) -> tuple[np.ndarray, np.ndarray | None]:
         image = image.convert("RGB")
     elif mode not in ("RGB", "RGBA"):
         image = image.convert("RGBA")
-    array = np.asarray(image)
+    array = np.array(image)  # a writable copy (np.asarray of a Pillow image is read-only)
     if array.ndim != 3 or array.dtype != np.uint8:
         raise ImageError(f"unsupported pixel layout {image.mode}")
     if array.shape[2] == 4:

@@ -114,7 +114,8 @@ def edit(model: Model, constraints: EditConstraints, z0: np.ndarray | None = Non
             lowest = float(best_cost.min())
             history.append(float(best_cost.mean()))
             preview = None
-            if step % settings.preview_every == 0 or step == settings.steps:
+            # A preview after the first step too: the user sees a response at once.
+            if step == 1 or step % settings.preview_every == 0 or step == settings.steps:
                 preview = to_uint8(best_images[int(best_cost.argmin())])
             yield Progress(step, settings.steps, "editing", preview, {"cost": lowest})
             if _plateaued(history, settings.patience, settings.plateau):
