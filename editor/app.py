@@ -7,6 +7,10 @@ import os
 import sys
 from pathlib import Path
 
+# Where crash-recovery autosaves go and how often (tests and portable installs set these).
+RECOVERY_DIR_ENV = "MANIFOLD_RECOVERY_DIR"
+AUTOSAVE_MS_ENV = "MANIFOLD_AUTOSAVE_MS"
+
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
@@ -44,8 +48,12 @@ def main(argv: list[str] | None = None) -> int:
     except UserError as exc:
         print(f"manifold-editor: {exc}", file=sys.stderr)
         return 2
-    window = create_main_window(EditorOptions(model=args.model, device=args.device,
-                                              project=args.project))
+    options = EditorOptions(model=args.model, device=args.device, project=args.project)
+    if os.environ.get(RECOVERY_DIR_ENV):
+        options.recovery_dir = Path(os.environ[RECOVERY_DIR_ENV])
+    if os.environ.get(AUTOSAVE_MS_ENV, "").isdigit() and int(os.environ[AUTOSAVE_MS_ENV]) > 0:
+        options.autosave_interval_ms = int(os.environ[AUTOSAVE_MS_ENV])
+    window = create_main_window(options)
     window.show()
     return app.exec()
 

@@ -62,7 +62,8 @@ def load_image(path: str | os.PathLike, max_pixels: int = MAX_PIXELS) -> LoadedI
                 image.seek(0)  # animated files: the first frame
                 image.load()
                 mode = image.mode
-                image = ImageOps.exif_transpose(image)
+                # In place: a copy would cost another full-size image (200 MB for 50 MP).
+                ImageOps.exif_transpose(image, in_place=True)
                 rgb, alpha = _to_rgb(image)
     except ImageError:
         raise

@@ -15,6 +15,9 @@ from .tools import Stroke
 STROKE, ERASE, RESULT, CHOOSE, FIX, START, CLEAR, RETOUCH, PROJECTION = (
     "stroke", "erase", "result", "choose", "fix", "start", "clear", "retouch", "projection")
 _TAKES_RESULT = (STROKE, ERASE, CLEAR)
+# Undo steps kept. Each step holds its before/after states: a new image and candidates, and
+# for photo retouching a full-resolution copy of the photo. Older steps are dropped.
+UNDO_LIMIT = 200
 
 
 class Command:
@@ -115,8 +118,9 @@ def refine_projection(doc: Document, z: np.ndarray, image: np.ndarray) -> Comman
 class History:
     """A linear undo stack (what QUndoStack does, for Qt-free code and tests)."""
 
-    def __init__(self, doc: Document) -> None:
+    def __init__(self, doc: Document, limit: int = UNDO_LIMIT) -> None:
         self.doc = doc
+        self.limit = limit
         self.commands: list[Command] = []
         self.index = 0
 
@@ -126,6 +130,7 @@ class History:
         if self.commands and self.commands[-1].merge(command):
             return
         self.commands.append(command)
+        del self.commands[:max(0, len(self.commands) - self.limit)]
         self.index = len(self.commands)
 
     def can_undo(self) -> bool:

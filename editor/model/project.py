@@ -216,7 +216,7 @@ def _load_folder(folder: Path, shown: Path) -> ProjectData:
         raise ProjectError(f"{shown}: not a project, {MANIFEST} is missing")
     try:
         manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+    except (ValueError, RecursionError) as exc:  # bad UTF-8 or JSON, absurd nesting or digits
         raise ProjectError(f"{where}: not valid JSON ({exc})") from None
     try:
         return _parse(manifest, folder, shown)
@@ -325,13 +325,21 @@ def _object(manifest: dict, key: str, default: dict | None = None) -> dict:
 
 
 def _latent(value: object, what: str, z_dim: int | None = None) -> np.ndarray:
-    if not isinstance(value, list) or not value or not all(
-            isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
-            for v in value):
+    if not isinstance(value, list) or not value or not all(_finite(v) for v in value):
         raise _Invalid(f"'{what}' must be a non-empty list of finite numbers")
     if z_dim is not None and len(value) != z_dim:
         raise _Invalid(f"'{what}' has {len(value)} values, but the current latent has {z_dim}")
     return np.asarray(value, np.float32)
+
+
+def _finite(value: object) -> bool:
+    """A finite JSON number; integers too large for a float are not."""
+    if not isinstance(value, (int, float)) or isinstance(value, bool):
+        return False
+    try:
+        return math.isfinite(value)
+    except OverflowError:
+        return False
 
 
 def _settings(raw: object) -> EditSettings:
@@ -345,8 +353,7 @@ def _settings(raw: object) -> EditSettings:
         if isinstance(default, int):
             ok = isinstance(value, int) and not isinstance(value, bool) and value >= 0
         else:
-            ok = isinstance(value, (int, float)) and not isinstance(value, bool) \
-                and math.isfinite(value) and value >= 0
+            ok = _finite(value) and value >= 0
         if not ok:
             raise _Invalid(f"'settings.{f.name}' must be a non-negative number, got {value!r}")
         setattr(settings, f.name, type(default)(value))

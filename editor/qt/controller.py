@@ -29,7 +29,7 @@ from ..model.tools import AddStroke, EraseStrokes, ToolBox
 from .photos import PhotoController
 from .retouch import IMAGE, PHOTO, RetouchController, check_upscaled_size
 from .translation import TranslationController
-from .undo import UndoCommand
+from .undo import UndoCommand, release_deleted
 
 INTERPOLATION_FRAMES = 16
 
@@ -65,6 +65,8 @@ class EditorController(QObject):
         self.project_path: Path | None = None
         self.toolbox = ToolBox()
         self.undo_stack = QUndoStack(self)
+        self.undo_stack.setUndoLimit(history.UNDO_LIMIT)  # bounded memory in long sessions
+        self._undo_commands: list[UndoCommand] = []   # see undo.release_deleted
         self.preview: np.ndarray | None = None
         self.frames: np.ndarray | None = None
         self.frame_index: int | None = None
@@ -169,7 +171,9 @@ class EditorController(QObject):
         self.displayChanged.emit()
 
     def push(self, command: history.Command) -> None:
-        self.undo_stack.push(UndoCommand(self.doc, command))
+        wrapper = UndoCommand(self.doc, command)
+        self.undo_stack.push(wrapper)
+        self._undo_commands = release_deleted(self._undo_commands + [wrapper])
 
     def display_image(self) -> np.ndarray | None:
         """What the pad shows: in the photo view the edit transferred onto the photo; else an

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shiboken6
 from PySide6.QtGui import QUndoCommand
 
 from ..model.document import Document
@@ -28,3 +29,18 @@ class UndoCommand(QUndoCommand):
     def mergeWith(self, other: QUndoCommand) -> bool:
         return isinstance(other, UndoCommand) and other.doc is self.doc \
             and self.command.merge(other.command)
+
+
+def release_deleted(commands: list[UndoCommand]) -> list[UndoCommand]:
+    """The commands QUndoStack still holds; the others lose their document states.
+
+    PySide 6 keeps the Python side of a command alive after QUndoStack deleted the C++ side
+    (dropped by the undo limit, or by clear()), so without this the states and their images
+    would stay in memory for the whole session."""
+    live = []
+    for command in commands:
+        if shiboken6.isValid(command):
+            live.append(command)
+        else:
+            command.command = command.doc = None
+    return live

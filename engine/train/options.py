@@ -14,7 +14,7 @@ PAIR_MODES = ("edges", "gray", "folder", "sidebyside")
 GAN_LOSSES = ("nonsat", "hinge")
 
 # Per kind and preset: the defaults an option takes when it is left as None.
-# The CPU numbers are sized for a 2-core laptop (see docs/training.md for measured costs).
+# The CPU numbers are sized for a 2-core laptop (see the README, "Training your own models", for measured costs).
 _PRESET_TABLE: dict[str, dict[str, dict]] = {
     "gan": {
         "cpu-quick": dict(size=64, width=16, batch=32, iters=2000, sample_every=200),
