@@ -98,3 +98,18 @@ def test_random_sigkill_during_repeated_writes_never_tears_the_file(tmp_path):
         child.wait(timeout=30)
         data = target.read_bytes()
         assert len(data) == 2_000_000 and data == bytes([data[0]]) * 2_000_000
+
+
+def test_atomic_writes_get_ordinary_permissions_not_the_temp_files_private_ones(tmp_path, monkeypatch):
+    from engine import atomic
+    old_umask = os.umask(0o022)
+    monkeypatch.setattr(atomic, "_UMASK", 0o022)
+    try:
+        atomic.write_bytes(tmp_path / "new.bin", b"x")
+        assert (tmp_path / "new.bin").stat().st_mode & 0o777 == 0o644
+        (tmp_path / "kept.bin").write_bytes(b"old")
+        os.chmod(tmp_path / "kept.bin", 0o640)
+        atomic.write_bytes(tmp_path / "kept.bin", b"new")
+        assert (tmp_path / "kept.bin").stat().st_mode & 0o777 == 0o640
+    finally:
+        os.umask(old_umask)
