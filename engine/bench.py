@@ -156,7 +156,8 @@ SECTIONS = ("edit", "projection", "training", "upscale", "transfer")
 
 
 def run_all(model_name: str, sr_name: str, device: torch.device, repeats: int,
-            report: Callable[[str, object], None], sections=SECTIONS) -> dict:
+            report: Callable[[str, object], None], sections=SECTIONS,
+            photo: np.ndarray | None = None) -> dict:
     rate = matmul_rate(device=device)
     results: dict = {"device": str(device), "threads": torch.get_num_threads(),
                      "matmul_gflops": rate / 1e9}
@@ -167,7 +168,8 @@ def run_all(model_name: str, sr_name: str, device: torch.device, repeats: int,
     size = model.generator().config.image_size
     runners = {
         "edit": lambda: bench_edit(model, settings, repeats, rate),
-        "projection": lambda: bench_projection(model, held_out_crop(size), repeats, rate),
+        "projection": lambda: bench_projection(
+            model, held_out_crop(size) if photo is None else photo, repeats, rate),
         "training": lambda: bench_training(device, min(repeats, 3)),
         "upscale": lambda: bench_upscale(checkpoints.load_model(sr_name, device), repeats),
         "transfer": lambda: bench_transfer(size, repeats),

@@ -14,7 +14,9 @@ import torch
 from engine import checkpoints
 from engine.errors import CheckpointError, ImageError
 from engine.jobs import CancelToken, drive
+from engine.ops.edit import edit
 from engine.ops.generate import average_z, generate, random_z
+from engine.ops.types import EditConstraints, EditSettings
 
 from .document import Candidate, Document, DocState
 from .photo import PhotoLayer, read_photo
@@ -28,6 +30,17 @@ def load_gan(name_or_path: str | Path, device: torch.device | str,
     model = checkpoints.load_model(name_or_path, device, search_dirs=list(search_dirs))
     model.require_kind("gan")
     return model
+
+
+def warm_up(model: checkpoints.Model) -> None:
+    """Run a two-step edit once, off the GUI thread, right after loading: the first
+    optimisation step pays one-off costs (kernel selection, lazy imports) during which the
+    worker holds Python's GIL long enough to stall the GUI for 100-200 ms."""
+    size = image_size(model)
+    mask = np.zeros((size, size), bool)
+    mask[: max(1, size // 8)] = True
+    constraints = EditConstraints(color=np.zeros((size, size, 3), np.uint8), color_mask=mask)
+    drive(edit(model, constraints, None, EditSettings(starts=2, candidates=1, steps=2)))
 
 
 def image_size(model: checkpoints.Model) -> int:

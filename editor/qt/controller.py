@@ -118,6 +118,8 @@ class EditorController(QObject):
         def work(token):
             model = loading.load_gan(name_or_path, device, dirs)
             token.raise_if_cancelled()
+            loading.warm_up(model)
+            token.raise_if_cancelled()
             return model, (None if keep else loading.new_document(model, start, seed))
 
         self.status.emit(f"Loading model {name_or_path}...")

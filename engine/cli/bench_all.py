@@ -15,6 +15,10 @@ def register(subparsers) -> None:
     parser.add_argument("--model", default=checkpoints.DEFAULT_MODEL, help="gan model to measure")
     parser.add_argument("--sr-model", default=DEFAULT_SR, help="super-resolution model to measure")
     parser.add_argument("--repeats", type=int, default=5, help="timed runs per number (median)")
+    parser.add_argument("--photo", help="a photo crop to project (default: a synthetic smooth "
+                                        "scene, since no photo ships with the code)")
+    parser.add_argument("--only", default=None,
+                        help="comma-separated sections: edit,projection,training,upscale,transfer")
     add_device_args(parser)
     add_json_arg(parser)
     parser.set_defaults(handler=run_bench)
@@ -25,9 +29,16 @@ def run_bench(args) -> int:
     from ..errors import UserError
     if args.repeats < 1:
         raise UserError("--repeats must be at least 1")
+    from ..bench import SECTIONS
+    from ..imaging import load_rgb
+    sections = SECTIONS if not args.only else tuple(s.strip() for s in args.only.split(","))
+    unknown = [s for s in sections if s not in SECTIONS]
+    if unknown:
+        raise UserError(f"unknown section(s) {', '.join(unknown)}; known: {', '.join(SECTIONS)}")
+    photo = load_rgb(args.photo) if args.photo else None
     device = setup_device(args)
     results = run_all(args.model, args.sr_model, device, args.repeats,
-                      (lambda name, row: None) if args.json else print_section)
+                      (lambda name, row: None) if args.json else print_section, sections, photo)
     if args.json:
         print_json(results)
     return 0
