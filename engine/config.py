@@ -51,6 +51,7 @@ class GeneratorConfig:
 
 @dataclass
 class DiscriminatorConfig:
+    """DCGAN-style down path: image_size -> 4x4, doubling channels from `width`."""
     image_size: int = 64
     width: int = 32
     max_width: int = 512
@@ -64,19 +65,13 @@ class DiscriminatorConfig:
 
 
 @dataclass
-class EncoderConfig:
-    image_size: int = 64
+class EncoderConfig(DiscriminatorConfig):
+    """The discriminator's down path, then a linear map to z."""
     z_dim: int = 100
-    width: int = 32
-    max_width: int = 512
-    norm: str = "batch"
 
     def validate(self) -> None:
-        _check_choice("image_size", self.image_size, IMAGE_SIZES)
+        super().validate()
         _check_positive("z_dim", self.z_dim)
-        _check_positive("width", self.width)
-        _check_positive("max_width", self.max_width)
-        _check_choice("norm", self.norm, NORMS)
 
 
 @dataclass

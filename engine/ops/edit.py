@@ -17,6 +17,7 @@ from __future__ import annotations
 import math
 import time
 
+import cv2
 import numpy as np
 import torch
 
@@ -42,6 +43,8 @@ def check_settings(settings: EditSettings) -> EditSettings:
     check_float("sketch_weight", settings.sketch_weight)
     check_float("closeness_weight", settings.closeness_weight)
     check_float("realism_weight", settings.realism_weight)
+    check_float("keep_weight", settings.keep_weight)
+    check_int("keep_margin", settings.keep_margin, minimum=0)
     check_int("preview_every", settings.preview_every)
     check_int("seed", settings.seed, minimum=0)
     check_int("patience", settings.patience)
@@ -84,6 +87,11 @@ def edit(model: Model, constraints: EditConstraints, z0: np.ndarray | None = Non
             if constraints.warps else None
     hog = losses.hog_for(size, device)
     cost_of = build_cost(constraints, start_images, settings.sketch_weight, hog, device)
+    keep = None
+    if anchor is not None and settings.keep_weight > 0:
+        keep = keep_region(constraints, size, settings.keep_margin, device)
+        with torch.no_grad():
+            anchor_image = generator(anchor)
 
     w = to_param(z_start).requires_grad_(True)
     optimizer = torch.optim.Adam([w], lr=settings.lr)
@@ -100,6 +108,8 @@ def edit(model: Model, constraints: EditConstraints, z0: np.ndarray | None = Non
             cost = cost_of(x)
             if anchor is not None and settings.closeness_weight > 0:
                 cost = cost + settings.closeness_weight * losses.mse(z, anchor)
+            if keep is not None:
+                cost = cost + settings.keep_weight * losses.masked_mse(x, anchor_image, keep)
             if settings.realism_weight > 0:
                 cost = cost + settings.realism_weight * losses.realism(discriminator, x)
             with torch.no_grad():
@@ -127,6 +137,27 @@ def edit(model: Model, constraints: EditConstraints, z0: np.ndarray | None = Non
                       images=to_uint8(best_images[order]),
                       costs=best_cost[order].cpu().numpy().astype(np.float32),
                       steps=done, seconds=time.perf_counter() - started)
+
+
+def keep_region(constraints: EditConstraints, size: int, margin: int,
+                device: torch.device) -> torch.Tensor | None:
+    """(1,1,H,W) float mask of the pixels farther than `margin` from every stroke and warp."""
+    painted = np.zeros((size, size), bool)
+    for mask in (constraints.color_mask, constraints.sketch_mask):
+        if mask is not None:
+            painted |= mask
+    for warp in constraints.warps:
+        half = warp.size / 2
+        for cx, cy in ((warp.x0, warp.y0), (warp.x1, warp.y1)):
+            painted[max(0, int(cy - half)):max(0, int(cy + half) + 1),
+                    max(0, int(cx - half)):max(0, int(cx + half) + 1)] = True
+    if margin > 0:
+        kernel = np.ones((2 * margin + 1, 2 * margin + 1), np.uint8)
+        painted = cv2.dilate(painted.astype(np.uint8), kernel) > 0
+    keep = ~painted
+    if not keep.any():
+        return None
+    return torch.from_numpy(keep.astype(np.float32))[None, None].to(device)
 
 
 def _plateaued(history: list[float], patience: int, plateau: float) -> bool:

@@ -43,6 +43,10 @@ class EditSettings:
     closeness_weight: float = 2.0   # mean((z - z0)^2), used when z0 is given (a fixed image);
                                     # measured: 5 kept strokes only 20 % satisfied on tiny models
     realism_weight: float = 0.0     # optional D term
+    # With z0 (a fixed image): keep the pixels away from every stroke as they were. Not in
+    # iGAN; without it a stroke on a texture-like model recolours the whole image.
+    keep_weight: float = 1.0
+    keep_margin: int = 2        # pixels around the strokes left free to change
     preview_every: int = 5
     seed: int = 0
     perturbation: float = 1.0   # with z0: starts are z0 + U(-s, s) noise, s from 0 up to this

@@ -1,3 +1,5 @@
+import dataclasses
+
 import numpy as np
 import pytest
 import torch
@@ -194,3 +196,20 @@ def test_bad_latent_and_missing_discriminator(gan):
     del gan.networks["discriminator"]
     with pytest.raises(UserError, match="discriminator"):
         drive(edit(gan, constraints, None, EditSettings(realism_weight=1.0)))
+
+
+def test_keep_weight_holds_the_unpainted_part_of_a_fixed_image(gan):
+    mask = np.zeros((16, 16), bool)
+    mask[:4] = True
+    color = np.zeros((16, 16, 3), np.uint8)
+    color[..., 0] = 230
+    outside = {}
+    for weight in (0.0, 4.0):
+        changes = []
+        for seed in (0, 2):
+            z0, before = start(gan, seed)
+            settings = dataclasses.replace(FAST, keep_weight=weight)
+            best = drive(edit(gan, EditConstraints(color=color, color_mask=mask), z0, settings)).images[0]
+            changes.append(np.abs(best.astype(float) - before).mean(axis=2)[~mask].mean())
+        outside[weight] = np.mean(changes)
+    assert outside[4.0] < outside[0.0]

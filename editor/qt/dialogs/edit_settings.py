@@ -17,6 +17,8 @@ FIELDS = [  # name, label, minimum, maximum, tooltip
     ("sketch_weight", "Sketch weight", 0.0, 10.0, "How much sketch lines count against colour"),
     ("closeness_weight", "Closeness weight", 0.0, 100.0,
      "After Fix: how strongly edits stay near the fixed image"),
+    ("keep_weight", "Keep unpainted area", 0.0, 100.0,
+     "After Fix: how strongly pixels away from the strokes keep their colours"),
 ]
 
 
