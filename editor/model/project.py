@@ -342,6 +342,11 @@ def _finite(value: object) -> bool:
         return False
 
 
+# Upper bounds for settings read from a file: beyond them an edit would never finish.
+_SETTING_LIMITS = {"starts": 1024, "candidates": 1024, "steps": 100_000, "preview_every": 100_000,
+                   "patience": 100_000, "seed": 2 ** 32 - 1, "keep_margin": 1024}
+
+
 def _settings(raw: object) -> EditSettings:
     if not isinstance(raw, dict):
         raise _Invalid("'settings' must be a JSON object")
@@ -350,12 +355,13 @@ def _settings(raw: object) -> EditSettings:
         if f.name not in raw:
             continue
         value, default = raw[f.name], getattr(settings, f.name)
+        limit = _SETTING_LIMITS.get(f.name, 1e6)
         if isinstance(default, int):
-            ok = isinstance(value, int) and not isinstance(value, bool) and value >= 0
+            ok = isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= limit
         else:
-            ok = _finite(value) and value >= 0
+            ok = _finite(value) and 0 <= value <= limit
         if not ok:
-            raise _Invalid(f"'settings.{f.name}' must be a non-negative number, got {value!r}")
+            raise _Invalid(f"'settings.{f.name}' must be a number from 0 to {limit:g}, got {value!r}")
         setattr(settings, f.name, type(default)(value))
     return settings
 
