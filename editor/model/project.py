@@ -14,7 +14,9 @@ project.json written last, so a folder is never half-valid.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+import hashlib
 import io
 import json
 import math
@@ -125,20 +127,40 @@ def save_project(path: str | Path, data: ProjectData) -> Path:
         for name, payload in files.items():
             if name != MANIFEST:
                 atomic.write_bytes(path / name, payload)
-        atomic.write_bytes(path / MANIFEST, files[MANIFEST])  # last: the folder is valid only now
+        atomic.write_bytes(path / MANIFEST, files[MANIFEST])  # the switch to the new save
     except OSError as exc:
         raise ProjectError(f"{path}: cannot write the project ({exc.strerror or exc})") from None
+    _remove_unreferenced_images(path, set(files))
     return path
 
 
+def _remove_unreferenced_images(folder: Path, keep: set[str]) -> None:
+    """Images of earlier saves (and of the fixed names older versions wrote)."""
+    for base in (CURRENT_PNG, PREVIOUS_PNG, PHOTO_PNG):
+        stem, suffix = base.rsplit(".", 1)
+        for old in folder.glob(f"{stem}*.{suffix}"):
+            if old.name not in keep and (old.name == base or old.name.startswith(stem + "-")):
+                with contextlib.suppress(OSError):
+                    old.unlink()
+
+
 def _files_for(data: ProjectData) -> dict[str, bytes]:
-    images = {"current": CURRENT_PNG}
-    files = {CURRENT_PNG: encode_image(data.current_image)}
+    # Image files are named by their content: a folder save writes the new images beside
+    # the old ones, then the manifest (the one atomic switch), then removes what the new
+    # manifest no longer names. A crash at any point leaves a manifest whose images exist.
+    files: dict[str, bytes] = {}
+
+    def add(base: str, pixels: np.ndarray) -> str:
+        payload = encode_image(pixels)
+        stem, suffix = base.rsplit(".", 1)
+        name = f"{stem}-{hashlib.sha256(payload).hexdigest()[:12]}.{suffix}"
+        files[name] = payload
+        return name
+
+    images = {"current": add(CURRENT_PNG, data.current_image)}
     if data.previous_image is not None:
-        images["previous"] = PREVIOUS_PNG
-        files[PREVIOUS_PNG] = encode_image(data.previous_image)
-    if data.photo_pixels is not None:
-        files[PHOTO_PNG] = encode_image(data.photo_pixels)
+        images["previous"] = add(PREVIOUS_PNG, data.previous_image)
+    photo_image = add(PHOTO_PNG, data.photo_pixels) if data.photo_pixels is not None else None
     manifest = {
         "format": FORMAT_NAME,
         "format_version": FORMAT_VERSION,
@@ -157,7 +179,7 @@ def _files_for(data: ProjectData) -> dict[str, bytes]:
         "retouched": data.retouched,
         "photo": None if data.photo_path is None else {
             "path": data.photo_path, "z": _floats(data.photo_z),
-            "image": PHOTO_PNG if data.photo_pixels is not None else None},
+            "image": photo_image},
     }
     files[MANIFEST] = (json.dumps(manifest, indent=1) + "\n").encode("utf-8")
     return files

@@ -55,7 +55,7 @@ def _old_project(target: Path) -> ProjectData:
                        current_image=image, previous_image=image, history=["old"])
 
 
-@pytest.mark.parametrize("kill_at", [1, 2, 3], ids=["before-current.png", "before-previous.png",
+@pytest.mark.parametrize("kill_at", [1, 2, 3], ids=["before-current-image", "before-previous-image",
                                                     "before-project.json"])
 def test_killed_project_save_keeps_the_previous_project(tmp_path, kill_at):
     target = save_project(tmp_path / "scene", _old_project(tmp_path))
@@ -70,6 +70,9 @@ def test_killed_project_save_keeps_the_previous_project(tmp_path, kill_at):
     assert np.array_equal(loaded.z_current, old.z_current)
     assert np.array_equal(loaded.z_previous, old.z_previous)
     assert loaded.strokes == old.strokes and loaded.history == ["old"]
+    # The pixels too: for a retouched project they are the truth, not the latents.
+    assert np.array_equal(loaded.current_image, old.current_image)
+    assert np.array_equal(loaded.previous_image, old.previous_image)
 
 
 def test_an_unkilled_save_replaces_the_project(tmp_path):

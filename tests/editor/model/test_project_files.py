@@ -124,18 +124,24 @@ def test_malformed_json_and_missing_manifest(saved, tmp_path):
         load_project(tmp_path / "nowhere.manifold")
 
 
+def current_image_name(path) -> str:
+    return json.loads((path / MANIFEST).read_text())["images"]["current"]
+
+
 def test_a_damaged_image_is_reported(saved):
     path, _ = saved
-    (path / "current.png").write_bytes(b"\x89PNG\r\n\x1a\n garbage")
-    with pytest.raises(ProjectError, match="current.png"):
+    name = current_image_name(path)
+    (path / name).write_bytes(b"\x89PNG\r\n\x1a\n garbage")
+    with pytest.raises(ProjectError, match=name):
         load_project(path)
 
 
 def test_an_image_symlinked_outside_the_project_is_refused(saved, tmp_path):
     path, _ = saved
     outside = tmp_path / "outside.png"
-    (path / "current.png").rename(outside)
-    (path / "current.png").symlink_to(outside)
+    name = current_image_name(path)
+    (path / name).rename(outside)
+    (path / name).symlink_to(outside)
     with pytest.raises(ProjectError, match="outside the project"):
         load_project(path)
 
@@ -145,7 +151,7 @@ def test_zip_members_escaping_the_folder_are_refused(tmp_path, saved):
     archive = tmp_path / "evil.zip"
     with zipfile.ZipFile(archive, "w") as z:
         z.writestr(MANIFEST, (path / MANIFEST).read_text())
-        z.writestr("../current.png", (path / "current.png").read_bytes())
+        z.writestr("../current.png", (path / current_image_name(path)).read_bytes())
     with pytest.raises(ProjectError, match="not a plain file name"):
         load_project(archive)
     (tmp_path / "junk.zip").write_bytes(b"PK\x03\x04 not really")
@@ -161,3 +167,17 @@ def test_export_never_overwrites_without_asking_nor_writes_into_the_project(save
     export_image(target, doc.image, overwrite=True)
     with pytest.raises(ProjectError, match="opened project"):
         export_image(path / "current.png", doc.image, protected=(path,), overwrite=True)
+
+
+def test_saving_again_replaces_the_images_and_leaves_no_stale_ones(saved):
+    path, doc = saved
+    first = current_image_name(path)
+    changed = doc.image.copy()
+    changed[0, 0] = 255 - changed[0, 0]
+    data = load_project(path)
+    data.current_image = changed
+    save_project(path, data)
+    second = current_image_name(path)
+    assert second != first and not (path / first).exists()
+    assert np.array_equal(load_project(path).current_image, changed)
+    assert sorted(p.name for p in path.glob("current*.png")) == [second]
