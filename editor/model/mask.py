@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from .tools import Tool
+from .tools import PolylineTool
 
 MASK = "mask"
 _SUBPIXEL_BITS = 4
@@ -31,37 +31,12 @@ class PaintMask:
     stroke: MaskStroke
 
 
-class MaskTool(Tool):
+class MaskTool(PolylineTool):
     name = MASK
     label = "Inpaint mask"
 
-    def __init__(self, size: float) -> None:
-        super().__init__(size)
-        self._points: list[tuple[float, float]] | None = None
-
-    @property
-    def active(self) -> bool:
-        return self._points is not None
-
-    def press(self, x, y, strokes=()):
-        self._points = [(float(x), float(y))]
-
-    def move(self, x, y):
-        if self._points is not None:
-            lx, ly = self._points[-1]
-            if math.hypot(x - lx, y - ly) >= 0.25:
-                self._points.append((float(x), float(y)))
-
-    def release(self, x, y):
-        if self._points is None:
-            return None
-        self.move(x, y)
-        stroke = self.in_progress()
-        self._points = None
-        return PaintMask(stroke)
-
-    def cancel(self):
-        self._points = None
+    def finish(self, drawn):
+        return PaintMask(drawn)
 
     def in_progress(self) -> MaskStroke | None:
         return None if self._points is None else MaskStroke(tuple(self._points), self.size)

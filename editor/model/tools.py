@@ -129,15 +129,11 @@ class Tool:
         return None
 
 
-class BrushTool(Tool):
-    """Colour or sketch brush: one drag makes one polyline."""
+class PolylineTool(Tool):
+    """A tool whose drag records one polyline; subclasses say what it becomes."""
 
-    def __init__(self, kind: str, size: float, color: tuple[int, int, int] = (0, 0, 0)) -> None:
+    def __init__(self, size: float) -> None:
         super().__init__(size)
-        self.kind = kind
-        self.name = kind
-        self.label = "Colour brush" if kind == COLOR else "Sketch brush"
-        self.color = color
         self._points: list[tuple[float, float]] | None = None
 
     @property
@@ -158,12 +154,30 @@ class BrushTool(Tool):
         if self._points is None:
             return None
         self.move(x, y)
-        stroke = self.in_progress()
+        result = self.finish(self.in_progress())
         self._points = None
-        return AddStroke(stroke)
+        return result
 
     def cancel(self):
         self._points = None
+
+    def finish(self, drawn):
+        """The undoable result of a finished drag."""
+        raise NotImplementedError
+
+
+class BrushTool(PolylineTool):
+    """Colour or sketch brush: one drag makes one polyline."""
+
+    def __init__(self, kind: str, size: float, color: tuple[int, int, int] = (0, 0, 0)) -> None:
+        super().__init__(size)
+        self.kind = kind
+        self.name = kind
+        self.label = "Colour brush" if kind == COLOR else "Sketch brush"
+        self.color = color
+
+    def finish(self, drawn):
+        return AddStroke(drawn)
 
     def in_progress(self):
         if self._points is None:
