@@ -12,7 +12,6 @@ import signal
 import subprocess
 import sys
 import textwrap
-import time
 from pathlib import Path
 
 import numpy as np
@@ -71,16 +70,14 @@ def _editor_env(tmp_path: Path, recovery: Path) -> dict:
     return env
 
 
-def _wait_for_autosave(proc: subprocess.Popen, manifest: Path) -> None:
-    """Poll the file system (not a fixed sleep) until the autosave is complete."""
-    deadline = time.monotonic() + AUTOSAVE_DEADLINE_S
-    while not manifest.is_file():
+def _wait_for_autosave(qtbot, proc: subprocess.Popen, manifest: Path) -> None:
+    """Wait (pytest-qt polling, no fixed sleep) until the autosave is complete."""
+    def saved() -> bool:
         if proc.poll() is not None:
-            raise AssertionError(f"the editor exited ({proc.returncode}): "
+            raise RuntimeError(f"the editor exited ({proc.returncode}): "
                                  f"{proc.stderr.read()[-2000:]}")
-        if time.monotonic() > deadline:
-            raise AssertionError("the editor never autosaved")
-        time.sleep(0.05)
+        return manifest.is_file()
+    qtbot.waitUntil(saved, timeout=int(AUTOSAVE_DEADLINE_S * 1000))
 
 
 def test_sigkilled_editor_work_is_recovered_by_the_next_editor(qtbot, tmp_path):
@@ -94,7 +91,7 @@ def test_sigkilled_editor_work_is_recovered_by_the_next_editor(qtbot, tmp_path):
                             cwd=REPO, env=_editor_env(tmp_path, recovery),
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     try:
-        _wait_for_autosave(proc, manifest)
+        _wait_for_autosave(qtbot, proc, manifest)
         proc.send_signal(signal.SIGKILL)
         proc.wait(timeout=60)
     finally:
