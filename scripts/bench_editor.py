@@ -38,7 +38,7 @@ def main() -> int:
     from editor.qt.app import EditorOptions, create_main_window
     from editor.qt.dialogs.prompts import DISCARD, ScriptedPrompter
 
-    app = QApplication.instance() or QApplication(sys.argv[:1])
+    _app = QApplication.instance() or QApplication(sys.argv[:1])
     scratch = Path(tempfile.mkdtemp(prefix="manifold-bench-"))
     window = create_main_window(EditorOptions(
         model=args.model, settings=QSettings(str(scratch / "s.ini"), QSettings.IniFormat),

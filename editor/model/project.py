@@ -19,7 +19,6 @@ import dataclasses
 import hashlib
 import io
 import json
-import math
 import tempfile
 import zipfile
 from dataclasses import dataclass, field
@@ -33,7 +32,7 @@ from engine.imaging import encode_image, load_rgb, save_image
 from engine.ops.types import EditSettings
 
 from .document import Document
-from .tools import Stroke
+from .tools import Stroke, is_finite_number
 
 FORMAT_NAME = "manifold-editor-project"
 FORMAT_VERSION = 1
@@ -347,21 +346,11 @@ def _object(manifest: dict, key: str, default: dict | None = None) -> dict:
 
 
 def _latent(value: object, what: str, z_dim: int | None = None) -> np.ndarray:
-    if not isinstance(value, list) or not value or not all(_finite(v) for v in value):
+    if not isinstance(value, list) or not value or not all(is_finite_number(v) for v in value):
         raise _Invalid(f"'{what}' must be a non-empty list of finite numbers")
     if z_dim is not None and len(value) != z_dim:
         raise _Invalid(f"'{what}' has {len(value)} values, but the current latent has {z_dim}")
     return np.asarray(value, np.float32)
-
-
-def _finite(value: object) -> bool:
-    """A finite JSON number; integers too large for a float are not."""
-    if not isinstance(value, (int, float)) or isinstance(value, bool):
-        return False
-    try:
-        return math.isfinite(value)
-    except OverflowError:
-        return False
 
 
 # Upper bounds for settings read from a file: beyond them an edit would never finish.
@@ -381,7 +370,7 @@ def _settings(raw: object) -> EditSettings:
         if isinstance(default, int):
             ok = isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= limit
         else:
-            ok = _finite(value) and 0 <= value <= limit
+            ok = is_finite_number(value) and 0 <= value <= limit
         if not ok:
             raise _Invalid(f"'settings.{f.name}' must be a number from 0 to {limit:g}, got {value!r}")
         setattr(settings, f.name, type(default)(value))

@@ -59,10 +59,10 @@ class Stroke:
             raise ValueError("a stroke must be a JSON object")
         points = data.get("points")
         if not isinstance(points, list) or not all(
-                isinstance(p, list) and len(p) == 2 and all(_is_number(v) for v in p) for p in points):
+                isinstance(p, list) and len(p) == 2 and all(is_finite_number(v) for v in p) for p in points):
             raise ValueError("stroke 'points' must be a list of [x, y] number pairs")
         width, color = data.get("width"), data.get("color", [0, 0, 0])
-        if not _is_number(width):
+        if not is_finite_number(width):
             raise ValueError("stroke 'width' must be a number")
         if not isinstance(color, list) or not all(isinstance(c, int) and not isinstance(c, bool)
                                                   for c in color):
@@ -73,7 +73,7 @@ class Stroke:
         return cls(kind, tuple((float(x), float(y)) for x, y in points), float(width), tuple(color))
 
 
-def _is_number(value: object) -> bool:
+def is_finite_number(value: object) -> bool:
     """A finite int or float (JSON may hold NaN, Infinity or integers too large for a float)."""
     if not isinstance(value, (int, float)) or isinstance(value, bool):
         return False

@@ -302,14 +302,7 @@ class Canvas(QWidget):
         self._draw_brush_outline(painter)
 
     def _draw_mask_stroke(self, painter: QPainter, stroke: MaskStroke) -> None:
-        painter.setPen(QPen(MASK_COLOR, stroke.width, Qt.SolidLine, Qt.RoundCap, Qt.RoundJoin))
-        if len(stroke.points) == 1:
-            painter.drawPoint(QPointF(*stroke.points[0]))
-            return
-        path = QPainterPath(QPointF(*stroke.points[0]))
-        for point in stroke.points[1:]:
-            path.lineTo(QPointF(*point))
-        painter.drawPath(path)
+        _draw_polyline(painter, QColor(MASK_COLOR), stroke.width, stroke.points)
 
     def _draw_stroke(self, painter: QPainter, stroke: Stroke, alpha: int) -> None:
         if stroke.kind == WARP:
@@ -317,15 +310,7 @@ class Canvas(QWidget):
             return
         color = QColor(*stroke.color) if stroke.kind == COLOR else QColor(SKETCH_COLOR)
         color.setAlpha(alpha)
-        pen = QPen(color, stroke.width, Qt.SolidLine, Qt.RoundCap, Qt.RoundJoin)
-        painter.setPen(pen)
-        if len(stroke.points) == 1:
-            painter.drawPoint(QPointF(*stroke.points[0]))
-            return
-        path = QPainterPath(QPointF(*stroke.points[0]))
-        for point in stroke.points[1:]:
-            path.lineTo(QPointF(*point))
-        painter.drawPath(path)
+        _draw_polyline(painter, color, stroke.width, stroke.points)
 
     def _draw_warp(self, painter: QPainter, stroke: Stroke, alpha: int) -> None:
         (x0, y0), (x1, y1) = stroke.points
@@ -356,3 +341,15 @@ class Canvas(QWidget):
             painter.drawRect(QRectF(x - half, y - half, tool.size, tool.size))
         elif tool.name in (COLOR, SKETCH, "eraser", MASK):
             painter.drawEllipse(QPointF(x, y), half, half)
+
+
+def _draw_polyline(painter: QPainter, color: QColor, width: float, points) -> None:
+    """A round-capped line through `points` (a dot for a single point)."""
+    painter.setPen(QPen(color, width, Qt.SolidLine, Qt.RoundCap, Qt.RoundJoin))
+    if len(points) == 1:
+        painter.drawPoint(QPointF(*points[0]))
+        return
+    path = QPainterPath(QPointF(*points[0]))
+    for point in points[1:]:
+        path.lineTo(QPointF(*point))
+    painter.drawPath(path)

@@ -7,12 +7,13 @@ import os
 import sys
 import time
 from pathlib import Path
+from typing import Callable
 
 import numpy as np
 
 from .. import atomic, checkpoints
 from ..errors import UserError
-from ..imaging import SAVE_FORMATS
+from ..imaging import SAVE_FORMATS, save_image
 from ..jobs import Operation, drive
 from ._common import ProgressPrinter, add_device_args, add_json_arg, print_json, setup_device
 
@@ -98,3 +99,17 @@ def report(args: argparse.Namespace, data: dict, started: float) -> None:
         print_json(data)
     else:
         print(" ".join(f"{k}={v}" for k, v in data.items() if not isinstance(v, (dict, list))))
+
+
+def run_image_command(args: argparse.Namespace, command: str, inputs: list,
+                      make_op: Callable[[], Operation], **extra) -> int:
+    """The image-in, image-out commands: check the output path, load and run the operation
+    (`make_op` reads the inputs), save atomically and report."""
+    started = time.perf_counter()
+    check_image_output(args.out)
+    check_outputs([args.out], inputs)
+    result = run(make_op(), args.json)
+    save_image(args.out, result)
+    report(args, {"command": command, **extra, "width": result.shape[1],
+                  "height": result.shape[0], "out": args.out}, started)
+    return 0

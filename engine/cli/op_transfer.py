@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import time
-
-from ..imaging import load_rgb, save_image
+from ..imaging import load_rgb
 from ..ops.transfer import transfer
 from ._common import add_json_arg
-from ._op_io import check_image_output, check_outputs, report, run
+from ._op_io import run_image_command
 
 
 def register(subparsers) -> None:
@@ -25,12 +23,5 @@ def register(subparsers) -> None:
 
 
 def run_transfer(args) -> int:
-    started = time.perf_counter()
-    check_image_output(args.out)
-    check_outputs([args.out], [args.photo, args.before, args.after])
-    photo, before, after = load_rgb(args.photo), load_rgb(args.before), load_rgb(args.after)
-    result = run(transfer(photo, before, after, tile=args.tile), args.json)
-    save_image(args.out, result)
-    report(args, {"command": "transfer", "width": result.shape[1], "height": result.shape[0],
-                  "out": args.out}, started)
-    return 0
+    return run_image_command(args, "transfer", [args.photo, args.before, args.after], lambda: transfer(
+        load_rgb(args.photo), load_rgb(args.before), load_rgb(args.after), tile=args.tile))

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import time
-
-from ..imaging import load_rgb, save_image
+from ..imaging import load_rgb
 from ..ops.translate import DIRECTIONS, PREPARES, translate
-from ._op_io import add_common_args, check_image_output, check_outputs, load, report, run
+from ._op_io import add_common_args, load, run_image_command
 
 
 def register(subparsers) -> None:
@@ -23,12 +21,6 @@ def register(subparsers) -> None:
 
 
 def run_translate(args) -> int:
-    started = time.perf_counter()
-    check_image_output(args.out)
-    check_outputs([args.out], [args.image])
-    image = load_rgb(args.image)
-    model = load(args)
-    result = run(translate(model, image, direction=args.direction, prepare=args.prepare), args.json)
-    save_image(args.out, result)
-    report(args, {"command": "translate", "direction": args.direction, "out": args.out}, started)
-    return 0
+    return run_image_command(args, "translate", [args.image], lambda: translate(
+        load(args), load_rgb(args.image), direction=args.direction, prepare=args.prepare),
+        direction=args.direction)

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import time
-
-from ..imaging import load_rgb, save_image
+from ..imaging import load_rgb
 from ..ops.upscale import upscale
-from ._op_io import add_common_args, check_image_output, check_outputs, load, report, run
+from ._op_io import add_common_args, load, run_image_command
 
 
 def register(subparsers) -> None:
@@ -20,13 +18,5 @@ def register(subparsers) -> None:
 
 
 def run_upscale(args) -> int:
-    started = time.perf_counter()
-    check_image_output(args.out)
-    check_outputs([args.out], [args.image])
-    image = load_rgb(args.image)
-    model = load(args)
-    result = run(upscale(model, image, tile=args.tile, overlap=args.overlap), args.json)
-    save_image(args.out, result)
-    report(args, {"command": "upscale", "width": result.shape[1], "height": result.shape[0],
-                  "out": args.out}, started)
-    return 0
+    return run_image_command(args, "upscale", [args.image], lambda: upscale(
+        load(args), load_rgb(args.image), tile=args.tile, overlap=args.overlap))
