@@ -83,15 +83,18 @@ def edit(model: Model, constraints: EditConstraints, z0: np.ndarray | None = Non
     z_start = initial_latents(anchor, settings.starts, settings.seed, settings.perturbation,
                               generator.z_dim, device)
     with torch.no_grad():
-        start_images = to_uint8(generator(anchor if anchor is not None else z_start)) \
-            if constraints.warps else None
+        anchor_image = generator(anchor) if anchor is not None else None
+        if not constraints.warps:
+            start_images = None
+        elif anchor_image is not None:
+            start_images = to_uint8(anchor_image)
+        else:
+            start_images = to_uint8(generator(z_start))
     hog = losses.hog_for(size, device)
     cost_of = build_cost(constraints, start_images, settings.sketch_weight, hog, device)
     keep = None
-    if anchor is not None and settings.keep_weight > 0:
+    if anchor_image is not None and settings.keep_weight > 0:
         keep = keep_region(constraints, size, settings.keep_margin, device)
-        with torch.no_grad():
-            anchor_image = generator(anchor)
 
     w = to_param(z_start).requires_grad_(True)
     optimizer = torch.optim.Adam([w], lr=settings.lr)
