@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 import math
 import threading
 import weakref
@@ -15,6 +14,7 @@ from ..checkpoints import Model
 from ..errors import UserError
 from ..imaging import center_crop_square, check_rgb, resize
 from ..jobs import CancelToken
+from ..nets.inference import for_inference
 
 # tanh-parametrised latents: z = tanh(w). Keeping |z| below this leaves tanh a usable slope.
 Z_LIMIT = 0.99
@@ -33,17 +33,19 @@ _FAST_LOCK = threading.Lock()
 
 
 def fast(net: nn.Module) -> nn.Module:
-    """The network to run inside optimisation loops. On the CPU: a cached channels-last copy
-    (same outputs; DCGAN-64 forward+backward at batch 16 measured ~1.7x faster than the
-    default layout). The copy is remade when the original's weights change. Elsewhere: the
-    network itself. The caller's network is never modified (the GUI may be using it)."""
+    """The network to run inside optimisation loops. On the CPU: a cached copy with
+    BatchNorm folded into the layers before it and a faster to-RGB layer (nets.inference),
+    in channels-last layout (same outputs; DCGAN-64 forward+backward at batch 16 measured
+    ~1.7x faster than the default layout). The copy is remade when the original's weights
+    change. Elsewhere: the network itself. The caller's network is never modified (the GUI
+    may be using it)."""
     if device_of(net).type != "cpu":
         return net
     signature = tuple((p.data_ptr(), p._version) for p in net.parameters())
     with _FAST_LOCK:
         cached = _FAST_COPIES.get(net)
         if cached is None or cached[0] != signature:
-            twin = copy.deepcopy(net).to(memory_format=torch.channels_last)
+            twin = for_inference(net).to(memory_format=torch.channels_last)
             twin.train(net.training)
             cached = (signature, twin)
             _FAST_COPIES[net] = cached
