@@ -104,7 +104,7 @@ def test_rerun_with_fewer_crops_leaves_no_stale_files(fake_photos, tmp_path):
 
 
 def test_crop_sides_stay_within_bounds():
-    assert outdoor.CROPS_64.side_bounds(1000) == (120, 600)
+    assert outdoor.CROPS_64.side_bounds(1000) == (300, 1000)
     assert outdoor.CROPS_256.side_bounds(1600) == (256, 768)
     assert outdoor.CROPS_256.side_bounds(300) == (256, 300)
     assert outdoor.CROPS_256.side_bounds(200) == (200, 200)
@@ -178,4 +178,4 @@ def test_manifest_from_a_fake_unpacked_tree(tmp_path, monkeypatch):
     assert [s["name"] for s in manifest["sources"]] == ["a", "b", "c"]
     assert all(s["sha256_matches"] is False for s in manifest["sources"])
     assert set(manifest["crop_sets"]["train64"]["photos"]) == {"a", "b"}
-    assert manifest["crop_params"]["train64"]["side_fraction_of_shorter_side"] == [0.12, 0.6]
+    assert manifest["crop_params"]["train64"]["side_fraction_of_shorter_side"] == [0.3, 1.0]
