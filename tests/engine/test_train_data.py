@@ -122,3 +122,20 @@ def test_edges_are_black_lines_on_white_and_gray_is_luminance():
     assert (gray[..., 0] == gray[..., 1]).all() and (gray[..., 1] == gray[..., 2]).all()
     with pytest.raises(UserError):
         make_input("sepia", scene)
+
+
+def test_training_edges_keep_the_longest_lines_at_random_and_the_default_keeps_all():
+    picture = np.full((64, 64, 3), 110, np.uint8)
+    for side, x, y in ((40, 2, 2), (14, 46, 4), (8, 48, 40), (5, 10, 52), (3, 30, 56)):
+        picture[y:y + side, x:x + side] = 230          # squares: outlines of five lengths
+    default = make_input("edges", picture)[..., 0] == 0
+    assert (make_input("edges", picture)[..., 0] == 0).sum() == default.sum()   # deterministic
+    rng = np.random.default_rng(0)
+    drawn = [make_input("edges", picture, rng)[..., 0] == 0 for _ in range(12)]
+    counts = [int(d.sum()) for d in drawn]
+    assert max(counts) <= default.sum() and min(counts) < 0.6 * default.sum()
+    assert len(set(counts)) > 2                                  # the share kept varies
+    big_outline = default[:44, :44]
+    for d in drawn:
+        assert (d & ~default).sum() == 0                         # only ever removes lines
+        assert d[:44, :44].sum() == big_outline.sum()            # the longest line stays

@@ -78,7 +78,7 @@ class Pix2PixTask(Task):
         h, w = b.shape[:2]
         crop = random_square_crop(h, w, rng, (0.8, 1.0)) if rng is not None else _centre(h, w)
         b = apply_crop(b, crop, self.size)
-        a = apply_crop(a, crop, self.size) if a is not None else make_input(self.transform, b)
+        a = apply_crop(a, crop, self.size) if a is not None else make_input(self.transform, b, rng)
         return a, b
 
     def step(self, iteration: int) -> dict[str, float]:
