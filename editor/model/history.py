@@ -96,8 +96,10 @@ def retouch_image(doc: Document, image: np.ndarray, text: str = "Inpaint image")
     return Command(text, RETOUCH, doc.state, after)
 
 
-def retouch_photo(doc: Document, pixels: np.ndarray, text: str = "Inpaint photo") -> Command:
-    after = doc.state.replace(photo=doc.state.photo.with_pixels(pixels))
+def retouch_photo(doc: Document, pixels: np.ndarray, text: str = "Inpaint photo",
+                  preview: np.ndarray | None = None) -> Command:
+    """`preview`: the pixels' preview if already made (off the GUI thread); else made here."""
+    after = doc.state.replace(photo=doc.state.photo.with_pixels(pixels, preview))
     return Command(text, RETOUCH, doc.state, after)
 
 

@@ -49,9 +49,9 @@ class PhotoLayer:
         """Preview pixels per photo pixel (1.0 for small photos)."""
         return self.preview.shape[1] / self.width
 
-    def with_pixels(self, pixels: np.ndarray) -> "PhotoLayer":
-        return dataclasses.replace(self, pixels=pixels, preview=make_preview(pixels),
-                                   retouched=True)
+    def with_pixels(self, pixels: np.ndarray, preview: np.ndarray | None = None) -> "PhotoLayer":
+        return dataclasses.replace(self, pixels=pixels, retouched=True,
+                                   preview=make_preview(pixels) if preview is None else preview)
 
     def with_projection(self, z: np.ndarray, image: np.ndarray) -> "PhotoLayer":
         return dataclasses.replace(self, z_projected=np.asarray(z, np.float32).reshape(-1),

@@ -22,7 +22,7 @@ from engine.jobs import Progress
 from ..jobs import Job, JobRunner
 from ..model import history
 from ..model.mask import PaintMask, TargetTransform, paint
-from ..model.photo import PhotoSettings, model_square
+from ..model.photo import PhotoSettings, make_preview, model_square
 
 IMAGE, PHOTO = "image", "photo"
 
@@ -49,6 +49,7 @@ class RetouchController(QObject):
         self.c = controller
         self.settings = settings or PhotoSettings()
         self.masks: dict[str, np.ndarray] = {}
+        self._shown: dict[str, tuple[np.ndarray, np.ndarray]] = {}   # target: (mask, shown mask)
         self.inpaints = JobRunner("inpaint", self)
         self.upscales = JobRunner("upscale", self)
         controller.documentReplaced.connect(self.clear_all)
@@ -89,8 +90,12 @@ class RetouchController(QObject):
         preview = self.c.doc.photo.preview
         if preview.shape[:2] == mask.shape:
             return mask
-        return cv2.resize(mask.astype(np.uint8), (preview.shape[1], preview.shape[0]),
-                          interpolation=cv2.INTER_AREA) > 0
+        cached = self._shown.get(target)
+        if cached is None or cached[0] is not mask or cached[1].shape != preview.shape[:2]:
+            shown = cv2.resize(mask.astype(np.uint8), (preview.shape[1], preview.shape[0]),
+                               interpolation=cv2.INTER_AREA) > 0
+            cached = self._shown[target] = (mask, shown)
+        return cached[1]
 
     def paint_mask(self, result: PaintMask) -> None:
         if self.c.doc is None:
@@ -100,15 +105,36 @@ class RetouchController(QObject):
         current = self.masks.get(target)
         if current is None or current.shape != shape:
             current = np.zeros(shape, bool)
-        self.masks[target] = paint(current, result.stroke, self._transform(target))
+            self._shown.pop(target, None)
+        transform = self._transform(target)
+        self.masks[target] = painted = paint(current, result.stroke, transform)
+        if target == PHOTO:
+            self._paint_shown(current, painted, result.stroke, transform)
         self.maskChanged.emit()
 
+    def _paint_shown(self, before: np.ndarray, after: np.ndarray, stroke, transform) -> None:
+        """Paint the stroke into the shown (preview-size) mask as well: shrinking a 12 MP
+        mask after every stroke stalled the GUI thread for 20-30 ms."""
+        photo = self.c.doc.photo
+        shape = photo.preview.shape[:2]
+        if shape == after.shape:
+            return
+        cached = self._shown.get(PHOTO)
+        if cached is not None and (cached[0] is not before or cached[1].shape != shape):
+            return  # out of step: shown_mask() rebuilds it from the full mask
+        shown = cached[1] if cached is not None else np.zeros(shape, bool)
+        s = photo.preview_scale
+        self._shown[PHOTO] = (after, paint(shown, stroke, TargetTransform(
+            transform.origin_x * s, transform.origin_y * s, transform.scale * s)))
+
     def clear_mask(self) -> None:
+        self._shown.pop(self.target(), None)
         if self.masks.pop(self.target(), None) is not None:
             self.maskChanged.emit()
 
     def clear_all(self) -> None:
         self.masks.clear()
+        self._shown.clear()
         self.maskChanged.emit()
 
     # ------------------------------------------------------------ inpainting
@@ -129,9 +155,11 @@ class RetouchController(QObject):
 
         def work(token):
             from engine.ops.inpaint import inpaint
-            return (yield from inpaint(model, source, mask, token=token, steps=steps,
-                                       starts=starts,
-                                       prior_weight=0.003 if has_discriminator else 0.0))
+            result = yield from inpaint(model, source, mask, token=token, steps=steps,
+                                        starts=starts,
+                                        prior_weight=0.003 if has_discriminator else 0.0)
+            # The photo's new preview is made here: from 12 MP it takes ~60 ms.
+            return result, make_preview(result) if target == PHOTO else None
 
         job = self.inpaints.submit(work, "Inpainting", tag=(doc, target, source, mask))
         job.progress.connect(lambda progress: self._progress(job, progress))
@@ -147,7 +175,8 @@ class RetouchController(QObject):
         self.c.status.emit(f"Inpainting: step {progress.step}/{progress.total} - "
                            f"{job.elapsed:.1f} s")
 
-    def _inpainted(self, job: Job, result: np.ndarray) -> None:
+    def _inpainted(self, job: Job, outcome: tuple) -> None:
+        result, preview = outcome
         doc, target, source, mask = job.tag
         current = None if doc is not self.c.doc else (
             doc.photo.pixels if target == PHOTO and doc.photo is not None else doc.image)
@@ -156,11 +185,12 @@ class RetouchController(QObject):
             return
         self.c.show_preview(None)
         if target == PHOTO:
-            self.c.push(history.retouch_photo(doc, result))
+            self.c.push(history.retouch_photo(doc, result, preview=preview))
         else:
             self.c.push(history.retouch_image(doc, result))
         if self.masks.get(target) is mask:
             del self.masks[target]
+            self._shown.pop(target, None)
             self.maskChanged.emit()
         self.c.status.emit(f"Inpainted in {job.elapsed:.1f} s")
         self.inpaintEnded.emit("applied")

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from editor.model import history, loading
 from editor.model.document import Document
@@ -66,6 +68,33 @@ def test_the_mask_tool_paints_into_the_target_resolution():
     assert 2.5 * 2.5 - 4 < cols.min() and cols.max() < 12.5 * 2.5 + 4
     click = paint(np.zeros((16, 16), bool), MaskStroke(((3.5, 4.5),), 0.5), TargetTransform())
     assert click[4, 3] and click.sum() == 1
+
+
+def _painted_on_the_whole_canvas(mask, stroke, t):
+    """The straightforward reference: draw on a full-size copy of the mask."""
+    import cv2
+    points = np.asarray(stroke.points, np.float64) * t.scale + (t.origin_x, t.origin_y)
+    fixed = np.round((points - 0.5) * 16).astype(np.int32)
+    canvas = mask.astype(np.uint8)
+    width = stroke.width * t.scale
+    if len(fixed) == 1 or (fixed == fixed[0]).all():
+        cv2.circle(canvas, tuple(int(v) for v in fixed[0]), max(0, int(round(width / 2 * 16))),
+                   1, -1, cv2.LINE_8, 4)
+    else:
+        cv2.polylines(canvas, [fixed.reshape(-1, 1, 2)], False, 1, max(1, int(round(width))),
+                      cv2.LINE_8, 4)
+    return canvas.astype(bool)
+
+
+@settings(max_examples=60, deadline=None)
+@given(points=st.lists(st.tuples(st.floats(-10, 30), st.floats(-10, 30)), min_size=1, max_size=5),
+       width=st.floats(1, 9), scale=st.sampled_from([1.0, 2.5, 0.5]),
+       origin=st.tuples(st.integers(-5, 5), st.integers(-5, 5)))
+def test_painting_only_the_stroke_box_matches_painting_the_whole_mask(points, width, scale, origin):
+    rng = np.random.default_rng(len(points))
+    mask = rng.random((37, 45)) < 0.1
+    stroke, t = MaskStroke(tuple(points), width), TargetTransform(*origin, scale)
+    assert np.array_equal(paint(mask, stroke, t), _painted_on_the_whole_canvas(mask, stroke, t))
 
 
 def test_inpainting_commands_restore_the_exact_pixels_on_undo():

@@ -139,3 +139,28 @@ def test_the_image_menu_lists_the_sr_models(sr_window, tiny_sr):
     names = [a.text() for a in sr_window.sr_menu.actions()]
     assert names == [Path(tiny_sr).name]
     assert sr_window.actions.super_resolve.isEnabled()
+
+
+def test_mask_strokes_on_a_big_photo_show_on_its_preview(window, qtbot, tmp_path):
+    from PIL import Image
+    from support.images import make_scene
+    path = tmp_path / "big.png"
+    Image.fromarray(np.ascontiguousarray(make_scene(1300, np.random.default_rng(1))[:, :1040])).save(path)
+    c = window.controller
+    open_photo(qtbot, window, path)
+    window.actions.photo_view.trigger()
+    window.select_tool("mask")
+    c.toolbox.set_size(1)
+    preview_shape = c.doc.photo.preview.shape[:2]
+    assert preview_shape != (1300, 1040)   # the photo is shown as a smaller preview
+    drag(qtbot, window.canvas, [(200.5, 300.5), (600.5, 320.5)])
+    drag(qtbot, window.canvas, [(400.5, 100.5), (420.5, 700.5)])
+    full, shown = c.retouch.mask(), c.retouch.shown_mask()
+    assert full.shape == (1300, 1040) and shown.shape == preview_shape
+    # Painted straight into the preview-size mask: the same strokes as the full mask
+    # shrunk, to within 2 pixels (rounding at the stroke ends).
+    shrunk = cv2.resize(full.astype(np.uint8), preview_shape[::-1], interpolation=cv2.INTER_AREA) > 0
+    assert shown.sum() > 0.5 * shrunk.sum()
+    assert not (shown & ~grown(shrunk, 2)).any() and not (shrunk & ~grown(shown, 2)).any()
+    window.actions.clear_mask.trigger()
+    assert c.retouch.shown_mask() is None
