@@ -80,6 +80,36 @@ def translator_l1(model, folder: Path, transform: str, limit: int) -> dict:
             "seconds": time.perf_counter() - started}
 
 
+def pen_sketches(side: int = 256) -> list[np.ndarray]:
+    """A few sparse pen drawings (black on white), the kind of input a user gives by hand."""
+    import cv2
+    blank = lambda: np.full((side, side, 3), 255, np.uint8)  # noqa: E731
+    s = side / 256
+    pts = lambda *xy: np.array([(round(x * s), round(y * s)) for x, y in xy], np.int32)  # noqa: E731
+    horizon = blank()
+    cv2.line(horizon, *pts((0, 150), (255, 140)), (0, 0, 0), 3)
+    hills = blank()
+    cv2.polylines(hills, [pts((0, 170), (60, 110), (120, 160), (180, 90), (255, 150))], False, (0, 0, 0), 3)
+    trees = blank()
+    for x in (40, 90, 150, 200):
+        cv2.line(trees, *pts((x, 255), (x + 5, 60)), (0, 0, 0), 3)
+    sun = blank()
+    cv2.circle(sun, tuple(pts((128, 90))[0]), round(36 * s), (0, 0, 0), 3)
+    cv2.line(sun, *pts((0, 190), (255, 190)), (0, 0, 0), 3)
+    return [horizon, hills, trees, sun]
+
+
+def sketch_sheet(model, folder: Path) -> Path:
+    """sketches.png: pen drawings (top row) and what the model makes of them (bottom row)."""
+    from engine.imaging import grid, resize, save_image
+    drawings = pen_sketches()
+    results = [drive(translate(model, d)) for d in drawings]
+    cells = [resize(d, 128, 128) for d in drawings] + [resize(r, 128, 128) for r in results]
+    path = folder / "sketches.png"
+    save_image(path, grid(np.stack(cells), columns=len(drawings)))
+    return path
+
+
 def append_section(folder: Path, text: str) -> None:
     card = folder / "README.md"
     body = card.read_text()
@@ -120,6 +150,10 @@ def main() -> int:
             report = translator_l1(model, holdout64, transform, args.max_images)
             numbers = ["| Measure (held-out 64x64 crops, pixels in [0, 1]) | Value |", "|---|---|",
                        f"| images | {report['images']} |", f"| mean L1 to the real photo | {report['l1']:.4f} |"]
+            if transform == "edges":
+                sketch_sheet(model, target)
+                numbers += ["", "Sparse pen drawings (top) and the model's answers (bottom):", "",
+                            "![sketches](sketches.png)"]
         print(name, json.dumps(report, default=float))
         section = "## Evaluation\n\n" + "\n".join(numbers) + "\n\n" + \
             "Measured by `scripts/ship_models.py` on this machine's CPU.\n\n" + credits
