@@ -135,7 +135,8 @@ def main() -> int:
         set_display_name(target, DISPLAY[name])
         model = checkpoints.load_model(target)
         if name == "outdoor64":
-            report = drive(evaluate(model, holdout64, max_images=args.max_images))
+            report = drive(evaluate(model, holdout64, max_images=args.max_images,
+                                    training_dir=args.data / "train64"))
             gan = report["gan"]
             numbers = ["| Measure (held-out 64x64 crops) | Value |", "|---|---|"] + [
                 f"| {k} | {v:.3f} |" if isinstance(v, float) else f"| {k} | {v} |"

@@ -20,6 +20,8 @@ def register(subparsers) -> None:
     parser.add_argument("--max-images", type=int, default=16)
     parser.add_argument("--steps", type=int, default=100, help="projection steps for hybrid")
     parser.add_argument("--inpaint-steps", type=int, default=100)
+    parser.add_argument("--training-images", metavar="DIR", default=None,
+                        help="the model's training images: also measure whether samples copy them")
     add_device_args(parser)
     add_json_arg(parser)
     parser.set_defaults(handler=run_eval)
@@ -32,7 +34,8 @@ def run_eval(args) -> int:
     model = load(args, args.model) if args.model else None
     sr_model = load(args, args.sr_model) if args.sr_model else None
     result = run(evaluate(model, args.images, sr_model=sr_model, max_images=args.max_images,
-                          steps=args.steps, inpaint_steps=args.inpaint_steps), args.json)
+                          steps=args.steps, inpaint_steps=args.inpaint_steps,
+                          training_dir=args.training_images), args.json)
     if not args.json:
         print(json.dumps(result, indent=2))
         return 0

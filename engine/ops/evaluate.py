@@ -5,6 +5,9 @@
   given the same wall time as hybrid took on that image.
 - Inpainting: a centred square hole (`hole` x the side) filled by `inpaint` vs OpenCV's
   Telea method; PSNR over the hole's pixels only.
+- Diversity (engine.ops.diversity): 256 samples against the folder's images (all of them,
+  up to 1,000), and with `training_dir`, against the training images: mode collapse and
+  copying.
 - SR: each image (cropped to a multiple of the scale) shrunk by the scale (area) and
   upscaled by the model vs bicubic; PSNR on RGB with a border of `scale` pixels cropped.
 """
@@ -22,10 +25,15 @@ from ..errors import UserError
 from ..imaging import IMAGE_SUFFIXES, load_rgb, resize
 from ..jobs import CancelToken, Operation, Progress
 from ._common import check_cancel, check_float, check_int, fit_to_model, gan_networks, image_size_of
+from .diversity import diversity, generate
 from .inpaint import inpaint
 from .metrics import psnr
 from .project import project
 from .upscale import sr_scale, upscale
+
+
+MAX_DIVERSITY_REAL = 1000
+MAX_DIVERSITY_TRAINING = 50000
 
 
 def list_images(folder: str | os.PathLike, limit: int) -> list[Path]:
@@ -40,7 +48,8 @@ def list_images(folder: str | os.PathLike, limit: int) -> list[Path]:
 
 def evaluate(model: Model | None, images_dir: str | os.PathLike, sr_model: Model | None = None,
              max_images: int = 16, steps: int = 100, inpaint_steps: int = 100, hole: float = 0.25,
-             token: CancelToken | None = None) -> Operation[dict]:
+             token: CancelToken | None = None, training_dir: str | os.PathLike | None = None,
+             samples: int = 256) -> Operation[dict]:
     """Yields Progress per sub-step; returns a JSON-ready dict of mean PSNRs and times."""
     if model is None and sr_model is None:
         raise UserError("give a gan model, an sr model, or both to evaluate")
@@ -58,6 +67,8 @@ def evaluate(model: Model | None, images_dir: str | os.PathLike, sr_model: Model
     report: dict = {"images": len(files), "folder": str(images_dir)}
     if model is not None:
         report["gan"] = yield from _evaluate_gan(model, files, steps, inpaint_steps, hole, token)
+        report["gan"]["diversity"] = _diversity(model, images_dir, training_dir,
+                                                check_int("samples", samples, minimum=2))
     if sr_model is not None:
         report["sr"] = yield from _evaluate_sr(sr_model, files, token)
     return report
@@ -121,6 +132,19 @@ def _evaluate_gan(model: Model, files: list[Path], steps: int, inpaint_steps: in
         "inpainting_psnr": {k: _mean(v) for k, v in inpaint_scores.items()},
         "inpainting_hole": f"{side}x{side} centred",
     }
+
+
+def _diversity(model: Model, images_dir, training_dir, samples: int) -> dict:
+    size = image_size_of(model.generator())
+
+    def load_all(folder, limit: int) -> np.ndarray:
+        return np.stack([fit_to_model(load_rgb(p), size, str(p)) for p in list_images(folder, limit)])
+
+    real = load_all(images_dir, MAX_DIVERSITY_REAL)
+    training = load_all(training_dir, MAX_DIVERSITY_TRAINING) if training_dir is not None else None
+    if len(real) < 2:
+        return {"skipped": "needs at least 2 images in the folder"}
+    return diversity(generate(model, samples), real, training)
 
 
 def _evaluate_sr(model: Model, files: list[Path], token: CancelToken | None):

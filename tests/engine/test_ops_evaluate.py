@@ -44,6 +44,8 @@ def test_evaluate_reports_every_method(gan, tmp_path):
     assert gan["reconstruction_psnr"]["hybrid"] >= gan["reconstruction_psnr"]["encoder"]
     assert set(gan["inpainting_psnr"]) == {"ours", "telea"}
     assert set(report["sr"]["psnr"]) == {"model", "bicubic"} and report["images"] == 2
+    assert gan["diversity"]["samples"] == 256 and gan["diversity"]["real_images"] == 2
+    assert gan["diversity"]["spread_ratio"] > 0
     assert seen and seen[-1].total == 2
 
 
