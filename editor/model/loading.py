@@ -60,11 +60,13 @@ def new_document(model: checkpoints.Model, which: str, seed: int | None) -> Docu
 
 
 def open_photo(model: checkpoints.Model, path: str | Path,
-               token: CancelToken | None = None) -> Document:
+               token: CancelToken | None = None, pixels: np.ndarray | None = None,
+               retouched: bool = False) -> Document:
     """A document editing the photo: its quick projection (the encoder's guess, or the average
-    image for a model without an encoder) is the fixed start. A bad file raises ImageError."""
+    image for a model without an encoder) is the fixed start. A bad file raises ImageError.
+    `pixels`: the photo as already in memory (perhaps retouched), instead of reading `path`."""
     from engine.ops.project import project
-    pixels = read_photo(path)
+    pixels = read_photo(path) if pixels is None else pixels
     generator = model.generator()
     if model.has("encoder"):
         z = drive(project(model, pixels, method="encoder", token=token)).z
@@ -72,7 +74,7 @@ def open_photo(model: checkpoints.Model, path: str | Path,
         z = average_z(generator)
     image = generate(generator, z)
     document = Document.start(model.folder.name, z, image)
-    photo = PhotoLayer.create(path, pixels, z, image)
+    photo = PhotoLayer.create(path, pixels, z, image, retouched)
     document.state = document.state.replace(fixed=True, photo=photo)
     return document
 

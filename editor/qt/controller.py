@@ -111,16 +111,24 @@ class EditorController(QObject):
     def load_model(self, name_or_path, start: str = loading.RANDOM,
                    keep_document: bool = False) -> Job:
         """Load a model off the GUI thread; then start a new document from a random or
-        average image (or, with keep_document, move the same document to the new device)."""
+        average image (or, with keep_document, move the same document to the new device).
+        An open photo stays open: it is projected onto the new model (strokes and edits,
+        which were made on the old model's images, are not carried over)."""
         device, dirs, seed = self.device, list(self.model_dirs), self._seed()
         keep = keep_document and self.doc is not None
+        photo = None if keep or self.doc is None else self.doc.photo
 
         def work(token):
             model = loading.load_gan(name_or_path, device, dirs)
             token.raise_if_cancelled()
             loading.warm_up(model)
             token.raise_if_cancelled()
-            return model, (None if keep else loading.new_document(model, start, seed))
+            if keep:
+                return model, None
+            if photo is not None:
+                return model, loading.open_photo(model, photo.path, token, pixels=photo.pixels,
+                                                 retouched=photo.retouched)
+            return model, loading.new_document(model, start, seed)
 
         self.status.emit(f"Loading model {name_or_path}...")
         job = self.loads.submit(work, "Loading the model")
@@ -136,6 +144,8 @@ class EditorController(QObject):
         self.status.emit(f"Model {model.config.get('display_name') or model.name} on "
                          f"{self.device_label}")
         self.modelChanged.emit()
+        if document is not None and document.photo is not None:
+            self.photos.refine()   # the photo's projection onto the new model
 
     def _model_failed(self, message: str) -> None:
         self.error.emit(message)

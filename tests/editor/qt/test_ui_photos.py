@@ -14,7 +14,7 @@ from editor.qt.dialogs.prompts import YES
 from engine.imaging import load_rgb
 from engine.ops.generate import generate
 from ui_helpers import (EDIT_TIMEOUT, LOAD_TIMEOUT, PHOTO_HEIGHT, PHOTO_WIDTH, open_photo,
-                        paint_and_wait, shown_pixel, write_photo)
+                        paint_and_wait, shown_pixel, wait_loaded, write_photo)
 
 
 @pytest.fixture
@@ -158,3 +158,26 @@ def test_a_photo_given_on_the_command_line_is_opened(make_window, qtbot, photo):
     with qtbot.waitSignal(w.controller.photos.projectionFinished, timeout=LOAD_TIMEOUT):
         pass
     assert w.controller.doc.photo.path == photo
+
+
+def test_changing_the_model_keeps_the_photo_and_projects_it_again(make_window, qtbot, photo,
+                                                                  edit_model, untrained_gan):
+    from PySide6.QtWidgets import QMenu
+    window = make_window(model_dirs=[edit_model.parent, untrained_gan.parent])
+    wait_loaded(qtbot, window)
+    c = window.controller
+    open_photo(qtbot, window, photo)
+    pixels = c.doc.photo.pixels
+    menu = QMenu()
+    window.models.fill(menu)
+    other = next(a for a in menu.actions() if a.isCheckable() and not a.isChecked())
+    with qtbot.waitSignal(c.photos.projectionFinished, timeout=LOAD_TIMEOUT,
+                          check_params_cb=lambda outcome: outcome == "applied"):
+        other.trigger()
+    doc = c.doc
+    assert c.model.folder == untrained_gan and doc.model_name == untrained_gan.name
+    assert doc.photo is not None and doc.photo.path == photo
+    assert np.array_equal(doc.photo.pixels, pixels)
+    # The photo's projection is now onto the new model's images.
+    assert np.array_equal(doc.photo.projected_image, generate(c.model.generator(), doc.photo.z_projected))
+    assert np.array_equal(doc.image, doc.photo.projected_image) and doc.state.fixed
