@@ -5,11 +5,12 @@ import pytest
 import torch
 
 from engine.errors import UserError
-from engine.jobs import CancelToken, Cancelled, drive
+from engine.jobs import drive
 from engine.ops.constraints import paste_warps
 from engine.ops.edit import edit, initial_latents
 from engine.ops.generate import generate, random_z
 from engine.ops.types import EditConstraints, EditSettings, Warp
+from support.cancelling import run_cancelled_at
 from support.ops_models import gan, one_thread  # noqa: F401
 
 pytestmark = pytest.mark.usefixtures("one_thread")
@@ -134,16 +135,8 @@ def test_plateau_stops_early(gan):
 def test_cancel_from_progress_callback_stops_within_one_step(gan):
     z0, _ = start(gan)
     mask = np.ones((16, 16), bool)
-    token, seen = CancelToken(), []
-
-    def on_progress(progress):
-        seen.append(progress.step)
-        if progress.step == 2:
-            token.cancel()
-
-    with pytest.raises(Cancelled):
-        drive(edit(gan, EditConstraints(color=np.zeros((16, 16, 3), np.uint8),
-                                                   color_mask=mask), z0, FAST, token), on_progress)
+    constraints = EditConstraints(color=np.zeros((16, 16, 3), np.uint8), color_mask=mask)
+    seen = run_cancelled_at(2, lambda token: edit(gan, constraints, z0, FAST, token))
     assert seen == [1, 2]
 
 

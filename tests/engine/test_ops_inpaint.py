@@ -3,10 +3,11 @@ import numpy as np
 import pytest
 
 from engine.errors import UserError
-from engine.jobs import CancelToken, Cancelled, drive
+from engine.jobs import drive
 from engine.ops.generate import generate, random_z
 from engine.ops.inpaint import contextual_weights, crop_box, inpaint
 from engine.ops.metrics import psnr
+from support.cancelling import run_cancelled_at
 from support.ops_models import gan, one_thread, sr_model  # noqa: F401
 
 pytestmark = pytest.mark.usefixtures("one_thread")
@@ -74,16 +75,8 @@ def test_contextual_weights_are_highest_next_to_the_hole():
 
 
 def test_cancel_from_progress_callback_stops_within_one_step(gan):
-    token, seen = CancelToken(), []
-
-    def on_progress(progress):
-        seen.append(progress.step)
-        if progress.step == 2:
-            token.cancel()
-
-    with pytest.raises(Cancelled):
-        drive(inpaint(gan, on_manifold(gan), centred_hole(16, 16, 4),
-                      token=token), on_progress)
+    seen = run_cancelled_at(2, lambda token: inpaint(gan, on_manifold(gan), centred_hole(16, 16, 4),
+                                                     token=token))
     assert seen == [1, 2]
 
 

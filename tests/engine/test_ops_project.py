@@ -2,9 +2,10 @@ import numpy as np
 import pytest
 
 from engine.errors import UserError
-from engine.jobs import CancelToken, Cancelled, drive
+from engine.jobs import drive
 from engine.ops.generate import generate, random_z
 from engine.ops.project import project
+from support.cancelling import run_cancelled_at
 from support.ops_models import gan, one_thread, sr_model  # noqa: F401
 
 pytestmark = pytest.mark.usefixtures("one_thread")
@@ -58,16 +59,8 @@ def test_time_budget_stops_early(gan):
 
 
 def test_cancel_from_progress_callback_stops_within_one_step(gan):
-    token, seen = CancelToken(), []
-
-    def on_progress(progress):
-        seen.append(progress.step)
-        if progress.step == 3:
-            token.cancel()
-
-    with pytest.raises(Cancelled):
-        drive(project(gan, on_manifold_target(gan), "hybrid", steps=50,
-                      token=token), on_progress)
+    seen = run_cancelled_at(3, lambda token: project(gan, on_manifold_target(gan), "hybrid",
+                                                     steps=50, token=token))
     assert seen == [1, 2, 3]
 
 
