@@ -57,6 +57,7 @@ def evaluate(model: Model | None, images_dir: str | os.PathLike, sr_model: Model
     steps = check_int("steps", steps)
     inpaint_steps = check_int("inpaint_steps", inpaint_steps)
     hole = check_float("hole", hole, strict=True)
+    samples = check_int("samples", samples, minimum=2)
     if hole >= 1:
         raise UserError(f"hole must be a fraction of the side below 1, got {hole:g}")
     if model is not None:
@@ -64,11 +65,12 @@ def evaluate(model: Model | None, images_dir: str | os.PathLike, sr_model: Model
     if sr_model is not None:
         sr_model.require_kind("sr")
     files = list_images(images_dir, max_images)
+    if model is not None and training_dir is not None:
+        list_images(training_dir, 1)  # a wrong folder fails now, not after the long measurements
     report: dict = {"images": len(files), "folder": str(images_dir)}
     if model is not None:
         report["gan"] = yield from _evaluate_gan(model, files, steps, inpaint_steps, hole, token)
-        report["gan"]["diversity"] = _diversity(model, images_dir, training_dir,
-                                                check_int("samples", samples, minimum=2))
+        report["gan"]["diversity"] = _diversity(model, images_dir, training_dir, samples)
     if sr_model is not None:
         report["sr"] = yield from _evaluate_sr(sr_model, files, token)
     return report

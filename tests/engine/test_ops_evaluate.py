@@ -58,3 +58,8 @@ def test_evaluate_bad_inputs(gan, tmp_path):
         drive(evaluate(None, tmp_path))
     with pytest.raises(UserError, match="hole"):
         drive(evaluate(gan, tmp_path, hole=1.5))
+    images = write_folder(tmp_path / "images", [np.zeros((16, 16, 3), np.uint8)] * 2)
+    with pytest.raises(UserError, match="not a folder"):
+        drive(evaluate(gan, images, training_dir=tmp_path / "no-training"))
+    with pytest.raises(UserError, match="samples"):
+        drive(evaluate(gan, images, samples=1))
