@@ -4,7 +4,7 @@ import pytest
 from engine.errors import UserError
 from engine.jobs import drive
 from engine.ops.generate import generate, random_z
-from engine.ops.project import project
+from engine.ops.project import DEFAULT_LR, project
 from support.cancelling import run_cancelled_at
 from support.ops_models import gan, one_thread, sr_model  # noqa: F401
 
@@ -92,3 +92,29 @@ def test_encoder_methods_need_an_encoder(gan):
         drive(project(gan, on_manifold_target(gan), "hybrid"))
     result = drive(project(gan, on_manifold_target(gan), "optimize", steps=2))
     assert result.steps == 2
+
+
+def test_optimize_is_encoder_free_even_when_the_model_has_an_encoder(gan):
+    target = on_manifold_target(gan, seed=7)
+    plain = drive(project(gan, target, "optimize", steps=15))
+    asked = drive(project(gan, target, "optimize", steps=15, encoder_weight=5.0))
+    np.testing.assert_array_equal(plain.z, asked.z)
+
+
+def test_hybrid_encoder_regulariser_is_opt_in(gan):
+    target = on_manifold_target(gan, seed=7)
+    default = drive(project(gan, target, "hybrid", steps=15))
+    unregularised = drive(project(gan, target, "hybrid", steps=15, encoder_weight=0.0))
+    regularised = drive(project(gan, target, "hybrid", steps=15, encoder_weight=5.0))
+    np.testing.assert_array_equal(default.z, unregularised.z)
+    assert np.abs(regularised.z - default.z).max() > 1e-4
+
+
+def test_hybrid_refines_with_a_smaller_step_than_optimize(gan):
+    target = on_manifold_target(gan, seed=7)
+    default = drive(project(gan, target, "hybrid", steps=15))
+    small = drive(project(gan, target, "hybrid", steps=15, lr=DEFAULT_LR["hybrid"]))
+    large = drive(project(gan, target, "hybrid", steps=15, lr=DEFAULT_LR["optimize"]))
+    assert DEFAULT_LR["hybrid"] < DEFAULT_LR["optimize"]
+    np.testing.assert_array_equal(default.z, small.z)
+    assert np.abs(large.z - default.z).max() > 1e-4
