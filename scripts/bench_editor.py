@@ -16,7 +16,9 @@ waiting on its signals, while a QTimer on the GUI thread ticks every 5 ms:
 Prints one line per job: wall time, ticks, and the largest and 99th-percentile gap between
 ticks, counted from the call that starts it until its result is shown; then the largest gap
 overall, which is what "the GUI thread never stalls more than 50 ms" (README, Performance)
-is about. Torch threads are set as the editor sets them ($MANIFOLD_THREADS, else cores - 1).
+is about; then how long one full garbage collection holds the GIL (the stall it would cause
+whenever Python runs one), with the editor's start-up heap frozen as it does
+(editor/qt/heap.py) or, with --no-heap-freeze, not. Torch threads are set as the editor sets them ($MANIFOLD_THREADS, else cores - 1).
 """
 
 from __future__ import annotations
@@ -47,6 +49,8 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--edits", type=int, default=5)
     parser.add_argument("--jobs", default=",".join(JOBS),
                         help="comma-separated, of: " + ", ".join(JOBS) + " (default: all)")
+    parser.add_argument("--no-heap-freeze", action="store_true",
+                        help="leave the start-up heap to the garbage collector (for comparison)")
     parser.add_argument("--timeout", type=float, default=300,
                         help="seconds to wait for any one signal")
     args = parser.parse_args()
@@ -102,6 +106,19 @@ def sketch() -> np.ndarray:
                   (0, 0, 0), 2)
     cv2.circle(drawing, (200, 60), 25, (0, 0, 0), 2)
     return drawing
+
+
+def full_collection_pause() -> str:
+    """Time one full garbage collection on the GUI thread (median of 3)."""
+    import gc
+
+    times = []
+    for _ in range(3):
+        started = time.perf_counter()
+        gc.collect()
+        times.append(time.perf_counter() - started)
+    return (f"full garbage collection: {1000 * sorted(times)[1]:.1f} ms "
+            f"({len(gc.get_objects())} objects tracked, {gc.get_freeze_count()} frozen)")
 
 
 class Heartbeat:
@@ -335,6 +352,7 @@ class Bench:
         verdict = "within" if largest * 1000 <= TARGET_MS else "OVER"
         print(f"overall largest gap {largest * 1000:.1f} ms ({name}): {verdict} the "
               f"{TARGET_MS:.0f} ms target")
+        print(full_collection_pause())
 
     def close(self) -> None:
         self.c.undo_stack.setClean()
@@ -351,6 +369,9 @@ def main() -> int:
     _app = QApplication.instance() or QApplication(sys.argv[:1])
     drop_offscreen_noise()
     configure_threads(None if os.environ.get(THREADS_ENV) else max(1, (os.cpu_count() or 2) - 1))
+    if args.no_heap_freeze:
+        import editor.qt.heap
+        editor.qt.heap._frozen = True  # as if already frozen: the editor then freezes nothing
     scratch = Path(tempfile.mkdtemp(prefix="manifold-bench-"))
     bench = Bench(args, scratch)
     try:

@@ -16,6 +16,7 @@ from .autosave import DEFAULT_INTERVAL_MS, Autosaver, default_recovery_dir
 from .controller import EditorController
 from .dialogs.prompts import Prompter
 from .dialogs.trainer import TrainerSetup
+from .heap import freeze_startup_heap
 from .main_window import MainWindow
 from .settings import AppSettings
 
@@ -63,6 +64,7 @@ def create_main_window(options: EditorOptions | None = None) -> MainWindow:
     window = MainWindow(controller, settings, autosaver, options.prompter or Prompter(), trainer)
     autosaver.setParent(window)
     controller.setParent(window)
+    controller.modelChanged.connect(freeze_startup_heap)
     recovery = autosaver.recovery_available()
     autosaver.start()
     model = options.model or settings.last_model
