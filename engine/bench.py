@@ -97,7 +97,7 @@ def bench_projection(model, target: np.ndarray, repeats: int, rate: float) -> di
         if method == "hybrid":
             hybrid_seconds = seconds
         row = {"seconds": seconds, "psnr": float(np.median([r.psnr for r in results])),
-               "steps": int(np.median([r.steps for r in results]))}
+               "steps": int(np.median([r.steps for r in results])), "start": results[0].start}
         if method == "hybrid":
             row.update(floor_row(seconds, count_flops(run), rate))
         rows[method] = row

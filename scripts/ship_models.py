@@ -1,6 +1,7 @@
 """Copy trained runs into weights/<name>/, measure them on held-out photos, finish the cards.
 
     python scripts/ship_models.py --runs /work/runs --data /work/data/outdoor
+    python scripts/ship_models.py --measure-only --data /work/data/outdoor   # after an engine change
 
 Expects the run folders outdoor64 (gan + encoder), sr-x4, edges2outdoor, gray2color made by
 `python -m engine train` on the set built by `python -m engine.datasets outdoor`. Only the
@@ -121,18 +122,23 @@ def append_section(folder: Path, text: str) -> None:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=Path, required=True)
+    parser.add_argument("--runs", type=Path, help="finished runs to copy in (not with --measure-only)")
+    parser.add_argument("--measure-only", action="store_true",
+                        help="copy nothing: measure the models already in --weights again")
     parser.add_argument("--data", type=Path, required=True)
     parser.add_argument("--weights", type=Path, default=REPO / "weights")
     parser.add_argument("--max-images", type=int, default=16)
     parser.add_argument("--only", nargs="*", default=list(MODELS))
     args = parser.parse_args()
+    if (args.runs is None) != args.measure_only:
+        parser.error("give --runs, or --measure-only to re-measure the shipped models")
     holdout64, holdout = args.data / "holdout64", args.data / "holdout"
     credits = credits_section(args.data)
     for name in args.only:
         target = args.weights / name
-        copy_model(args.runs / name, target)
-        set_display_name(target, DISPLAY[name])
+        if not args.measure_only:
+            copy_model(args.runs / name, target)
+            set_display_name(target, DISPLAY[name])
         model = checkpoints.load_model(target)
         if name == "outdoor64":
             report = drive(evaluate(model, holdout64, max_images=args.max_images,

@@ -58,7 +58,8 @@ def print_section(name: str, row) -> None:
         for method, r in row.items():
             extra = (f"; floor {r['floor_s']:.2f} s, measured/floor {r['measured_over_floor']:.2f}x"
                      if "floor_s" in r else "")
-            print(f"projection {method:8}: {r['seconds']:.2f} s, {r['steps']} steps, "
+            start = f" from the {r['start']} start" if r.get("steps") else ""
+            print(f"projection {method:8}: {r['seconds']:.2f} s, {r['steps']} steps{start}, "
                   f"PSNR {r['psnr']:.2f} dB{extra}")
     elif name == "training":
         print(f"training gan ({row['size']} px, batch {row['batch']}, width {row['width']}): "

@@ -41,7 +41,8 @@ def run_project(args) -> int:
     save_image(args.out, result.image)
     if args.save_z:
         save_latent(args.save_z, result.z)
-    report(args, {"command": "project", "method": result.method, "psnr": round(result.psnr, 3),
+    report(args, {"command": "project", "method": result.method, "start": result.start,
+                  "psnr": round(result.psnr, 3),
                   "steps": result.steps, "seconds": round(result.seconds, 3), "out": args.out,
                   "z": args.save_z}, started)
     return 0

@@ -37,13 +37,18 @@ MAX_DIVERSITY_TRAINING = 50000
 
 
 def list_images(folder: str | os.PathLike, limit: int) -> list[Path]:
+    """Up to `limit` images of the folder in name order, evenly spaced over all of them when
+    there are more: a folder of crops named photo by photo (as engine.datasets writes them)
+    is then measured on every photo, not on the first one alone."""
     folder = Path(folder)
     if not folder.is_dir():
         raise UserError(f"{folder}: not a folder of images")
     files = sorted(p for p in folder.iterdir() if p.suffix.lower() in IMAGE_SUFFIXES and p.is_file())
     if not files:
         raise UserError(f"{folder}: no images found ({', '.join(IMAGE_SUFFIXES)})")
-    return files[:limit]
+    if len(files) <= limit:
+        return files
+    return [files[i * len(files) // limit] for i in range(limit)]
 
 
 def evaluate(model: Model | None, images_dir: str | os.PathLike, sr_model: Model | None = None,

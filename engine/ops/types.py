@@ -71,3 +71,4 @@ class ProjectResult:
     steps: int
     seconds: float
     method: str
+    start: str = ""      # where the kept optimisation began: "encoder" or "average"

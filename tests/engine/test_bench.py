@@ -16,6 +16,8 @@ def test_bench_reports_every_section_with_floors(tiny_gan, tiny_sr):
     assert set(projection) == {"encoder", "hybrid", "optimize"}
     assert projection["hybrid"]["psnr"] >= projection["encoder"]["psnr"] - 0.5
     assert projection["hybrid"]["floor_s"] > 0
+    assert projection["hybrid"]["start"] in ("encoder", "average")
+    assert projection["optimize"]["start"] == "average" and projection["encoder"]["start"] == "encoder"
     assert results["upscale"]["1024x1024_s"] > 0
     # The output alone is a 12 MP RGB array: 34 MB.
     assert results["transfer"]["process_peak_rss_mb"] > results["transfer"]["peak_allocated_mb"] > 34

@@ -4,7 +4,7 @@ from PIL import Image
 
 from engine.errors import UserError
 from engine.jobs import drive
-from engine.ops.evaluate import evaluate
+from engine.ops.evaluate import evaluate, list_images
 from engine.ops.generate import generate, random_z
 from engine.ops.metrics import MAX_PSNR, psnr
 from support.ops_models import gan, one_thread, sr_model  # noqa: F401
@@ -63,3 +63,15 @@ def test_evaluate_bad_inputs(gan, tmp_path):
         drive(evaluate(gan, images, training_dir=tmp_path / "no-training"))
     with pytest.raises(UserError, match="samples"):
         drive(evaluate(gan, images, samples=1))
+
+
+def test_image_limit_spreads_over_the_whole_folder(tmp_path):
+    # Crops written photo by photo: 3 photos x 10 crops; 6 images must cover all 3 photos.
+    for photo in range(3):
+        for crop in range(10):
+            Image.new("RGB", (4, 4)).save(tmp_path / f"{photo * 10 + crop:06d}.png")
+    chosen = list_images(tmp_path, 6)
+    assert [p.name for p in chosen] == sorted(p.name for p in chosen)
+    assert len(set(chosen)) == 6
+    assert {int(p.stem) // 10 for p in chosen} == {0, 1, 2}
+    assert list_images(tmp_path, 30) == list_images(tmp_path, 100) == sorted(tmp_path.iterdir())

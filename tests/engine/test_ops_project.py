@@ -1,5 +1,7 @@
 import numpy as np
 import pytest
+import torch
+import torch.nn as nn
 
 from engine.errors import UserError
 from engine.jobs import drive
@@ -118,3 +120,65 @@ def test_hybrid_refines_with_a_smaller_step_than_optimize(gan):
     assert DEFAULT_LR["hybrid"] < DEFAULT_LR["optimize"]
     np.testing.assert_array_equal(default.z, small.z)
     assert np.abs(large.z - default.z).max() > 1e-4
+
+
+class FixedGuess(nn.Module):
+    """A stand-in encoder that answers every image with the same latent."""
+
+    def __init__(self, z):
+        super().__init__()
+        self.register_buffer("z", torch.as_tensor(np.asarray(z), dtype=torch.float32)[None])
+
+    def forward(self, x):
+        return self.z.expand(x.shape[0], -1)
+
+
+def test_hybrid_follows_the_average_start_when_the_encoder_guess_is_far_off(gan):
+    generator = gan.generator()
+    z_true = random_z(generator, 1, 11)[0]
+    target = generate(generator, z_true)
+    # The opposite corner of the box, as an encoder saturated by an out-of-domain photo gives.
+    gan.networks["encoder"] = FixedGuess(-np.sign(z_true))
+    seen = []
+    hybrid = drive(project(gan, target, "hybrid", steps=40, seed=2), seen.append)
+    optimize = drive(project(gan, target, "optimize", steps=40, seed=2))
+    assert hybrid.start == "average" and optimize.start == "average"
+    # Lanes are independent, so the kept lane retraces optimize exactly (up to batching).
+    np.testing.assert_allclose(hybrid.z, optimize.z, atol=1e-4)
+    assert "average start" in seen[-1].message
+
+
+def test_hybrid_keeps_the_encoder_start_when_the_guess_is_right(gan):
+    generator = gan.generator()
+    z_true = random_z(generator, 1, 13)[0]
+    target = generate(generator, z_true)
+    gan.networks["encoder"] = FixedGuess(z_true)
+    hybrid = drive(project(gan, target, "hybrid", steps=20))
+    optimize = drive(project(gan, target, "optimize", steps=20))
+    assert hybrid.start == "encoder"
+    assert hybrid.psnr > 30 and hybrid.psnr > optimize.psnr + 3
+
+
+def test_hybrid_races_both_starts_for_a_fifth_of_the_steps(gan, monkeypatch):
+    from engine.ops import project as project_module
+    batches = []
+    real = project_module.gan_networks
+
+    def recording(*args, **kwargs):
+        generator, discriminator, encoder = real(*args, **kwargs)
+
+        class Recorder(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.inner = generator
+                self.z_dim = generator.z_dim
+                self.config = generator.config
+
+            def forward(self, z):
+                batches.append(z.shape[0])
+                return self.inner(z)
+        return Recorder(), discriminator, encoder
+
+    monkeypatch.setattr(project_module, "gan_networks", recording)
+    drive(project(gan, on_manifold_target(gan), "hybrid", steps=30))
+    assert batches[:6] == [2] * 6 and set(batches[6:]) == {1}
