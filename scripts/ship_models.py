@@ -144,7 +144,7 @@ def main() -> int:
             report = drive(evaluate(model, holdout64, max_images=args.max_images,
                                     training_dir=args.data / "train64"))
             gan = report["gan"]
-            numbers = ["| Measure (held-out 64x64 crops) | Value |", "|---|---|"] + [
+            numbers = [f"| Measure ({report['images']} held-out 64x64 crops, spread over the held-out photos) | Value |", "|---|---|"] + [
                 f"| {k} | {v:.3f} |" if isinstance(v, float) else f"| {k} | {v} |"
                 for k, v in _flat(gan).items()]
         elif name == "sr-x4":
@@ -155,7 +155,7 @@ def main() -> int:
         else:
             transform = model.config.get("input_transform", "none")
             report = translator_l1(model, holdout64, transform, args.max_images)
-            numbers = ["| Measure (held-out 64x64 crops, pixels in [0, 1]) | Value |", "|---|---|",
+            numbers = [f"| Measure ({report['images']} held-out 64x64 crops, spread over the held-out photos; pixels in [0, 1]) | Value |", "|---|---|",
                        f"| images | {report['images']} |", f"| mean L1 to the real photo | {report['l1']:.4f} |"]
             if transform == "edges":
                 sketch_sheet(model, target)
