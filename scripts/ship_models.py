@@ -127,7 +127,7 @@ def main() -> int:
                         help="copy nothing: measure the models already in --weights again")
     parser.add_argument("--data", type=Path, required=True)
     parser.add_argument("--weights", type=Path, default=REPO / "weights")
-    parser.add_argument("--max-images", type=int, default=16)
+    parser.add_argument("--max-images", type=int, default=48)
     parser.add_argument("--only", nargs="*", default=list(MODELS))
     args = parser.parse_args()
     if (args.runs is None) != args.measure_only:
