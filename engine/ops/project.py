@@ -42,13 +42,13 @@ from .types import ProjectResult
 METHODS = ("hybrid", "encoder", "optimize")
 DEFAULT_STEPS = {"hybrid": 100, "optimize": 100, "encoder": 0}
 # Adam step on w = atanh(z): hybrid's is its encoder lane's; its average-image lane uses
-# optimize's. Chosen on held-out crops other than the ones the README reports.
+# optimize's. Chosen on outdoor64's held-out crops (README, Performance).
 DEFAULT_LR = {"hybrid": 0.02, "optimize": 0.05, "encoder": 0.05}
 OPTIMIZE_START_SPREAD = 0.25
 # Share of the steps (and of a time budget) for which hybrid runs both starts; the kept
 # lane then restarts Adam's moments. Against optimize given the same wall time (a race
 # step costs about 1.6 single steps on the 2-core CPU), on outdoor64's held-out crops:
-#   race a fifth: 48 crops +0.21 dB at 100 steps, +0.30 dB at 250; the eval's 16 crops
+#   race a fifth: 48 crops +0.21 dB at 100 steps, +0.30 dB at 250; 16 of those crops
 #                 +0.11 dB and -0.07 dB
 #   race a tenth: 48 crops +0.41 dB and +0.17 dB; 16 crops +0.19 dB and -0.36 dB
 #   Adam state kept instead of restarted: 0.07-0.15 dB less
