@@ -5,11 +5,11 @@ Methods (iGAN's three, IDInvert's losses):
 - "optimize": Adam on z from near the prior's mean (the 'average image'; `seed` jitters it).
 - "hybrid" (default, best): the encoder's guess and the average image are optimised side by
   side, as one batch of two, for the first fifth of the steps; then the one with the lower
-  loss goes on alone, with Adam restarted. The encoder's lane takes smaller Adam steps (it starts close, so it
-  refines rather than travels). The race is there because an encoder fails out of its
-  domain: on a held-out photo of bright flowers, outdoor64's encoder put 75 % of the latent
-  at the box's edge (|z| > 0.99), where the optimisation barely moves, and hybrid from the
-  encoder alone ended 3 dB below optimize.
+  loss goes on alone, with Adam restarted. The encoder's lane takes smaller Adam steps (it
+  starts close, so it refines rather than travels). The race is there because an encoder fails out of its
+  domain: on a held-out photo of bright flowers, outdoor64's first encoder put 75 % of the
+  latent at the box's edge (|z| > 0.99; the retrained one 50 %), where the optimisation
+  barely moves, and hybrid from the encoder alone ended up to 3 dB below optimize.
 
 The optimised loss is pixel MSE + feature_weight x discriminator-feature distance, plus,
 when encoder_weight > 0 (hybrid only), encoder_weight x ||z - E(G(z))||^2 (IDInvert's
@@ -47,7 +47,8 @@ DEFAULT_LR = {"hybrid": 0.02, "optimize": 0.05, "encoder": 0.05}
 OPTIMIZE_START_SPREAD = 0.25
 # Share of the steps (and of a time budget) for which hybrid runs both starts; the kept
 # lane then restarts Adam's moments. Against optimize given the same wall time (a race
-# step costs about 1.6 single steps on the 2-core CPU), on outdoor64's held-out crops:
+# step costs about 1.6 single steps on the 2-core CPU), on outdoor64's held-out crops,
+# with its first encoder:
 #   race a fifth: 48 crops +0.21 dB at 100 steps, +0.30 dB at 250; 16 of those crops
 #                 +0.11 dB and -0.07 dB
 #   race a tenth: 48 crops +0.41 dB and +0.17 dB; 16 crops +0.19 dB and -0.36 dB

@@ -131,3 +131,23 @@ def test_encoder_refuses_an_existing_encoder_and_non_gan_models(tiny_gan, tiny_s
     with pytest.raises(UserError, match="sr model"):
         run_training("encoder", options(tmp_path / "x", model=str(tiny_sr), iters=2,
                                         data=str(tmp_path)))
+
+
+@pytest.mark.parametrize("policy, recoloured", [("color", True), ("color,cutout", True),
+                                                ("translation,cutout", False), ("none", False)])
+def test_encoder_recolours_real_images_only_when_the_policy_has_color(
+        tiny_gan, tmp_path, monkeypatch, policy, recoloured):
+    from engine.train.tasks import encoder as encoder_task
+    batches, real_color = [], encoder_task.color
+
+    def recording(x):
+        batches.append(x.shape[0])
+        return real_color(x)
+
+    monkeypatch.setattr(encoder_task, "color", recording)
+    run_training("encoder", options(tmp_path / "copy", model=str(tiny_gan), augment=policy,
+                                    data=str(tiny_gan.parent / "tiny-gan-scenes"), iters=3,
+                                    batch=4, force=True))
+    assert batches == ([4, 4, 4] if recoloured else [])
+    card = (tmp_path / "copy" / "README.md").read_text()
+    assert ("recoloured at random" in card) == recoloured

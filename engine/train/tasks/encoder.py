@@ -3,6 +3,12 @@
 The generator (EMA) and discriminator stay frozen. Loss: latent MSE on generated pairs
 (z, G(z)), plus pixel MSE and discriminator-feature MSE between real images and
 G(E(x)) (a perceptual loss that needs no download, as in VAE/GAN).
+
+When the --augment policy includes "color", each real image gets DiffAugment's random
+brightness, saturation and contrast (clipped to the image range) before it is encoded and
+used as its own target: a photo more colourful than the training set (outdoor64's
+held-out flowers) otherwise drove the encoder to the edge of the latent box. Translation
+and cutout are not used here: a cut-out square is nothing the generator can draw.
 """
 
 from __future__ import annotations
@@ -18,6 +24,7 @@ from ... import checkpoints, registry
 from ...config import EncoderConfig
 from ...errors import UserError
 from ...imaging import center_crop_square, grid, resize, to_tensor, to_uint8
+from ..augment import color, parse_policy
 from ..data import BatchOrder
 from ..options import TrainOptions
 from ..output import RunFolder
@@ -82,6 +89,7 @@ class EncoderTask(Task):
         self.data_source, self.image_count = str(data), len(self.images)
         self.skipped = len(self.images.skipped)
         self.orders["real"] = BatchOrder(len(self.images), o.batch, o.seed)
+        self.recolour = "color" in parse_policy(o.augment)
         self.e = registry.build("dcgan_encoder", EncoderConfig(
             image_size=self.size, z_dim=self.g.z_dim, width=o.width)).to(device).train()
         self.networks = {"encoder": self.e}
@@ -93,6 +101,8 @@ class EncoderTask(Task):
 
     def step(self, iteration: int) -> dict[str, float]:
         real = self.square_batch(self.images, self.orders["real"], self.size)
+        if self.recolour:
+            real = color(real).clamp(-1, 1)
         n = real.shape[0]
         z = torch.rand(n, self.g.z_dim, device=self.ctx.device) * 2 - 1
         with torch.no_grad():
@@ -126,13 +136,15 @@ class EncoderTask(Task):
         self.e.train()
         card = folder / checkpoints.CARD_NAME
         text = card.read_text(encoding="utf-8") if card.is_file() else f"# {folder.name}\n"
-        text = text.split("\n## Encoder\n")[0].rstrip("\n") + "\n\n" + _encoder_section(info)
+        text = text.split("\n## Encoder\n")[0].rstrip("\n") + "\n\n" + \
+            _encoder_section(info, self.recolour)
         checkpoints.write_card(folder, text)
 
 
-def _encoder_section(info: dict) -> str:
+def _encoder_section(info: dict, recoloured: bool) -> str:
     net = info["networks"]["encoder"]
+    images = "recoloured at random (DiffAugment colour) " if recoloured else ""
     return (f"## Encoder\n\n{net['arch']}, {net['parameters']:,} parameters, trained "
             f"{info['iteration']} iterations (batch {info['batch']}) on {info['images']} images "
-            f"from `{info['data']}` in {info['wall_seconds'] / 60:.1f} min on {info['hardware']}. "
+            f"{images}from `{info['data']}` in {info['wall_seconds'] / 60:.1f} min on {info['hardware']}. "
             f"Reconstructions: `{EncoderTask.work_name}/samples.png`.\n")
