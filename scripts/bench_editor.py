@@ -18,7 +18,8 @@ ticks, counted from the call that starts it until its result is shown; then the 
 overall, which is what "the GUI thread never stalls more than 50 ms" (README, Performance)
 is about; then how long one full garbage collection holds the GIL (the stall it would cause
 whenever Python runs one), with the editor's start-up heap frozen as it does
-(editor/qt/heap.py) or, with --no-heap-freeze, not. Torch threads are set as the editor sets them ($MANIFOLD_THREADS, else cores - 1).
+(editor/qt/heap.py) or, with --no-heap-freeze, unfrozen again once the model is up.
+Torch threads are set as the editor sets them ($MANIFOLD_THREADS, else cores - 1).
 """
 
 from __future__ import annotations
@@ -344,7 +345,10 @@ class Bench:
     # ------------------------------------------------------------ all of it
 
     def main(self) -> None:
-        self.wait_for(self.c.documentReplaced)
+        self.wait_for(self.c.documentReplaced)  # the model is up, so the editor froze its heap
+        if self.args.no_heap_freeze:
+            import gc
+            gc.unfreeze()
         for name in JOBS:  # always in this order: inpaint works on the photo if one is open
             if name in self.args.jobs:
                 getattr(self, name)()
@@ -369,9 +373,6 @@ def main() -> int:
     _app = QApplication.instance() or QApplication(sys.argv[:1])
     drop_offscreen_noise()
     configure_threads(None if os.environ.get(THREADS_ENV) else max(1, (os.cpu_count() or 2) - 1))
-    if args.no_heap_freeze:
-        import editor.qt.heap
-        editor.qt.heap._frozen = True  # as if already frozen: the editor then freezes nothing
     scratch = Path(tempfile.mkdtemp(prefix="manifold-bench-"))
     bench = Bench(args, scratch)
     try:

@@ -120,6 +120,10 @@ def append_section(folder: Path, text: str) -> None:
     write_text(card, body.rstrip() + "\n\n" + text)
 
 
+def crops_header(count: int, note: str = "") -> str:
+    return f"| Measure ({count} held-out 64x64 crops, spread over the held-out photos{note}) | Value |"
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=Path, help="finished runs to copy in (not with --measure-only)")
@@ -144,7 +148,7 @@ def main() -> int:
             report = drive(evaluate(model, holdout64, max_images=args.max_images,
                                     training_dir=args.data / "train64"))
             gan = report["gan"]
-            numbers = [f"| Measure ({report['images']} held-out 64x64 crops, spread over the held-out photos) | Value |", "|---|---|"] + [
+            numbers = [crops_header(report["images"]), "|---|---|"] + [
                 f"| {k} | {v:.3f} |" if isinstance(v, float) else f"| {k} | {v} |"
                 for k, v in _flat(gan).items()]
         elif name == "sr-x4":
@@ -155,7 +159,7 @@ def main() -> int:
         else:
             transform = model.config.get("input_transform", "none")
             report = translator_l1(model, holdout64, transform, args.max_images)
-            numbers = [f"| Measure ({report['images']} held-out 64x64 crops, spread over the held-out photos; pixels in [0, 1]) | Value |", "|---|---|",
+            numbers = [crops_header(report["images"], "; pixels in [0, 1]"), "|---|---|",
                        f"| images | {report['images']} |", f"| mean L1 to the real photo | {report['l1']:.4f} |"]
             if transform == "edges":
                 sketch_sheet(model, target)

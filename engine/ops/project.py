@@ -56,7 +56,6 @@ OPTIMIZE_START_SPREAD = 0.25
 # A fifth has the better worst case: a long run gives the average image time to overtake
 # a guess that led early.
 RACE_FRACTION = 0.2
-START_NAMES = ("encoder", "average")
 
 
 def project(model: Model, image: np.ndarray, method: str = "hybrid", steps: int | None = None,
@@ -97,7 +96,7 @@ def project(model: Model, image: np.ndarray, method: str = "hybrid", steps: int 
             if method == "encoder":
                 check_cancel(token)
                 return _finish(generator, guess, target_rgb, 0, started, method, "encoder")
-            lanes = _Lanes([guess, average], [lr, DEFAULT_LR["optimize"]], list(START_NAMES))
+            lanes = _Lanes([guess, average], [lr, DEFAULT_LR["optimize"]], ["encoder", "average"])
 
     features = losses.FeatureLoss(discriminator, target) \
         if discriminator is not None and feature_weight > 0 else None

@@ -146,5 +146,6 @@ def _encoder_section(info: dict, recoloured: bool) -> str:
     images = "recoloured at random (DiffAugment colour) " if recoloured else ""
     return (f"## Encoder\n\n{net['arch']}, {net['parameters']:,} parameters, trained "
             f"{info['iteration']} iterations (batch {info['batch']}) on {info['images']} images "
-            f"{images}from `{info['data']}` in {info['wall_seconds'] / 60:.1f} min on {info['hardware']}. "
+            f"{images}from `{info['data']}` in {info['wall_seconds'] / 60:.1f} min "
+            f"on {info['hardware']}. "
             f"Reconstructions: `{EncoderTask.work_name}/samples.png`.\n")
