@@ -9,19 +9,22 @@ Pickle files are never unpickled: loading one can execute arbitrary code.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
+import shutil
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Iterable, Iterator, Protocol
 
 import torch
 import torch.nn as nn
 from safetensors import safe_open
 from safetensors.torch import save_file
 
-from . import atomic, registry
+from . import atomic, paths, registry
 from .errors import CheckpointError, UserError
 
 FORMAT_VERSION = 1
@@ -35,7 +38,7 @@ PICKLE_SUFFIXES = (".pt", ".pth", ".pkl", ".pickle", ".ckpt", ".bin", ".tar")
 _SAFE_FILE_NAME = re.compile(r"^[A-Za-z0-9_.-]+\.safetensors$")
 _SAFE_ROLE = re.compile(r"^[A-Za-z0-9_-]+$")
 
-BUILTIN_WEIGHTS_DIR = Path(__file__).resolve().parent.parent / "weights"
+BUILTIN_WEIGHTS_DIR = paths.builtin_weights_dir()
 
 
 # ---------------------------------------------------------------- tensor files
@@ -211,13 +214,40 @@ def load_model(name_or_path: str | os.PathLike, device: torch.device | str = "cp
     return model
 
 
+class FileLedger(Protocol):
+    """What a writer may replace and what it wrote (the trainer's manifest, engine/train/output.py)."""
+    def may_replace(self, name: str) -> bool: ...
+    def record(self, *paths: str | os.PathLike) -> None: ...
+    def remove_owned(self, names: Iterable[str]) -> None: ...
+
+
+_ACTIVE_LEDGER: ContextVar[FileLedger | None] = ContextVar("ledger", default=None)
+
+
+@contextlib.contextmanager
+def writing_with(ledger: FileLedger) -> Iterator[None]:
+    """Every model file written inside goes through `ledger` (the trainer's export)."""
+    token = _ACTIVE_LEDGER.set(ledger)
+    try:
+        yield
+    finally:
+        _ACTIVE_LEDGER.reset(token)
+
+
 def save_model(folder: str | os.PathLike, kind: str, networks: dict[str, nn.Module], *,
                training: dict | None = None, display_name: str | None = None,
                description: str = "", card: str | None = None,
-               dtype: torch.dtype | None = None, extra: dict | None = None) -> Path:
-    """Write networks, then config.json last, so a half-written folder never looks loadable."""
+               dtype: torch.dtype | None = None, extra: dict | None = None,
+               ledger: FileLedger | None = None) -> Path:
+    """Write networks, then config.json last, so a half-written folder never looks loadable.
+
+    With a `ledger`, weights go under names the folder's current config.json does not use
+    and the ledger allows, so the old model stays loadable until config.json is replaced;
+    the old weight files it then no longer names are removed if the ledger owns them.
+    """
     if kind not in MODEL_KINDS:
         raise UserError(f"unknown model kind {kind!r}; known: {', '.join(MODEL_KINDS)}")
+    ledger = ledger or _ACTIVE_LEDGER.get()
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     config = {
@@ -230,47 +260,136 @@ def save_model(folder: str | os.PathLike, kind: str, networks: dict[str, nn.Modu
         "training": training or {},
     }
     config.update(extra or {})
+    old_files = _files_in_use(folder)
     for role, net in networks.items():
-        config["networks"][role] = _write_network(folder, role, net, dtype)
-    atomic.write_text(folder / CONFIG_NAME, json.dumps(config, indent=2) + "\n")
+        config["networks"][role] = _write_network(folder, role, net, dtype, ledger,
+                                                  old_files | _files(config))
+    _switch_config(folder, config, old_files, ledger)
     if card is not None:
-        write_card(folder, card)
+        write_card(folder, card, ledger)
     return folder
 
 
 def add_network(folder: str | os.PathLike, role: str, net: nn.Module,
-                dtype: torch.dtype | None = None, training: dict | None = None) -> None:
+                dtype: torch.dtype | None = None, training: dict | None = None,
+                ledger: FileLedger | None = None) -> None:
     """Add or replace one network of an existing model folder (e.g. its encoder)."""
+    ledger = ledger or _ACTIVE_LEDGER.get()
     folder = Path(folder)
     config = read_model_config(folder)
-    config["networks"][role] = _write_network(folder, role, net, dtype)
+    old_files = _files(config)
+    config["networks"][role] = _write_network(folder, role, net, dtype, ledger, old_files)
     if training:
         config.setdefault("training", {})[role] = training
+    _switch_config(folder, config, old_files, ledger)
+
+
+def copy_model(source: str | os.PathLike, target: str | os.PathLike,
+               ledger: FileLedger | None = None) -> None:
+    """Copy a model folder's config, weights, card and samples into `target`."""
+    ledger = ledger or _ACTIVE_LEDGER.get()
+    source, target = Path(source), Path(target)
+    config = read_model_config(source)
+    target.mkdir(parents=True, exist_ok=True)
+    old_files = _files_in_use(target)
+    taken = set(old_files)
+    for entry in config["networks"].values():
+        name = _free_file_name(target, Path(entry["file"]).stem, ledger, taken)
+        taken.add(name)
+        _record(ledger, target / name)
+        with atomic.atomic_path(target / name) as tmp:
+            shutil.copyfile(_inside(source, entry["file"]), tmp)
+        entry["file"] = name
+    config["name"] = target.name
+    _switch_config(target, config, old_files, ledger)
+    for extra in (CARD_NAME, SAMPLE_NAME):
+        if (source / extra).is_file() and not (source / extra).is_symlink():
+            _record(ledger, target / extra)
+            atomic.write_bytes(target / extra, (source / extra).read_bytes())
+
+
+def _inside(folder: Path, name: str) -> Path:
+    """`folder / name`, refused if it resolves (through symlinks) outside the folder."""
+    path = folder / name
+    try:
+        real = path.resolve(strict=False)
+        root = folder.resolve(strict=True)
+    except (OSError, RuntimeError) as exc:   # RuntimeError: a symlink loop on older Pythons
+        raise CheckpointError(f"{path}: cannot be resolved ({exc})") from None
+    if real != root and root not in real.parents:
+        raise CheckpointError(f"{path}: resolves to {real}, outside the model folder; "
+                              f"model files must live inside it")
+    return path
+
+
+def _files(config: dict) -> set[str]:
+    return {e["file"] for e in config.get("networks", {}).values()
+            if isinstance(e, dict) and isinstance(e.get("file"), str)}
+
+
+def _files_in_use(folder: Path) -> set[str]:
+    """Weight files the folder's current config.json names (none if it has no valid one)."""
+    try:
+        return _files(read_model_config(folder))
+    except UserError:
+        return set()
+
+
+def _switch_config(folder: Path, config: dict, old_files: set[str],
+                   ledger: FileLedger | None) -> None:
+    _record(ledger, folder / CONFIG_NAME)
     atomic.write_text(folder / CONFIG_NAME, json.dumps(config, indent=2) + "\n")
+    if ledger is not None:
+        ledger.remove_owned(old_files - _files(config))
 
 
-def _write_network(folder: Path, role: str, net: nn.Module, dtype: torch.dtype | None) -> dict:
+def _record(ledger: FileLedger | None, path: Path) -> None:
+    if ledger is not None:
+        ledger.record(path)
+
+
+def _free_file_name(folder: Path, role: str, ledger: FileLedger | None, taken: set[str]) -> str:
+    """`<role>.safetensors`, or with a ledger the first of `<role>[-N].safetensors` that is
+    neither named by the current config.json nor a file the ledger may not replace."""
+    if ledger is None:
+        return f"{role}.safetensors"
+    for n in range(1, 100):
+        name = f"{role}.safetensors" if n == 1 else f"{role}-{n}.safetensors"
+        if name not in taken and ledger.may_replace(name):
+            return name
+    raise UserError(f"{folder}: no free file name for the {role} weights")
+
+
+def _write_network(folder: Path, role: str, net: nn.Module, dtype: torch.dtype | None,
+                   ledger: FileLedger | None = None, taken: set[str] = frozenset()) -> dict:
     if not _SAFE_ROLE.match(role):
         raise UserError(f"bad network role name {role!r}")
-    file_name = f"{role}.safetensors"
+    file_name = _free_file_name(folder, role, ledger, set(taken))
+    _record(ledger, folder / file_name)
     save_tensors(folder / file_name, net.state_dict(), dtype=dtype)
     return {**registry.describe(net), "file": file_name,
             "parameters": sum(p.numel() for p in net.parameters())}
 
 
-def write_card(folder: str | os.PathLike, text: str) -> None:
+def write_card(folder: str | os.PathLike, text: str, ledger: FileLedger | None = None) -> None:
+    _record(ledger or _ACTIVE_LEDGER.get(), Path(folder) / CARD_NAME)
     atomic.write_text(Path(folder) / CARD_NAME, text)
 
 
 # ---------------------------------------------------------------- finding models
 
 def model_dirs(extra: Iterable[str | os.PathLike] | None = None) -> list[Path]:
-    """Folders searched for models: extra ones first, then $MANIFOLD_MODEL_PATH, then weights/."""
+    """Folders searched for models, in this order: extra ones, $MANIFOLD_MODEL_PATH, the
+    user's own models (engine.paths), the shipped weights/. The first folder with a name wins."""
     dirs = [Path(p) for p in (extra or [])]
     env = os.environ.get(MODEL_PATH_ENV, "")
     dirs += [Path(p) for p in env.split(os.pathsep) if p]
-    dirs.append(BUILTIN_WEIGHTS_DIR)
-    return dirs
+    dirs += [paths.user_models_dir(), BUILTIN_WEIGHTS_DIR]
+    unique: list[Path] = []
+    for folder in dirs:
+        if folder not in unique:
+            unique.append(folder)
+    return unique
 
 
 def resolve_model(name_or_path: str | os.PathLike,
@@ -362,6 +481,33 @@ def save_state(path: str | os.PathLike, state: Any) -> None:
     skeleton = _flatten(state, "", tensors)
     save_tensors(path, tensors, metadata={"state": json.dumps(skeleton),
                                           "format_version": str(FORMAT_VERSION)})
+
+
+def read_state_header(path: str | os.PathLike) -> dict:
+    """The top-level plain values of a training state (kind, iteration...), no tensors read."""
+    path = Path(path)
+    try:
+        with safe_open(str(path), framework="pt", device="cpu") as f:
+            metadata = f.metadata() or {}
+    except Exception as exc:  # safetensors raises several types for damaged files
+        raise CheckpointError(f"{path}: damaged or not a safetensors file ({exc})") from None
+    skeleton = _parse_state_skeleton(path, metadata)
+    items = skeleton.get("__dict__") if isinstance(skeleton, dict) else None
+    if not isinstance(items, list):
+        raise CheckpointError(f"{path}: not a training-state file")
+    return {item[0]: item[1] for item in items
+            if isinstance(item, list) and len(item) == 2 and isinstance(item[0], str)
+            and (item[1] is None or isinstance(item[1], (bool, int, float, str)))}
+
+
+def _parse_state_skeleton(path: Path, metadata: dict) -> Any:
+    text = metadata.get("state")
+    if not isinstance(text, str):
+        raise CheckpointError(f"{path}: not a training-state file")
+    try:
+        return json.loads(text)
+    except (ValueError, RecursionError):
+        raise CheckpointError(f"{path}: not a training-state file") from None
 
 
 def load_state(path: str | os.PathLike) -> Any:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QSettings, QStandardPaths, QTimer
 
+from engine import paths
 from engine.ops.types import EditSettings
 
 from ..model.photo import PhotoSettings
@@ -38,14 +39,16 @@ class EditorOptions:
     prompter: object | None = None       # asks the user; tests pass a ScriptedPrompter
     photo_settings: PhotoSettings | None = None   # projection / inpainting effort
     user_models_dir: Path | None = None  # trained models go here (searched for models too);
-                                         # None: <AppDataLocation>/models
+                                         # None: default_models_dir()
     trainer_program: str | None = None   # the trainer's command (None: this Python)...
     trainer_args: list[str] | None = None   # ...and its first arguments (None: -m engine)
     trainer_extra_args: list[str] = field(default_factory=list)  # added to every training run
 
 
 def default_models_dir() -> Path:
-    return Path(QStandardPaths.writableLocation(QStandardPaths.AppDataLocation)) / "models"
+    """The user's models: the same folder as engine.paths.user_models_dir(), asked of Qt."""
+    base = QStandardPaths.writableLocation(QStandardPaths.GenericDataLocation)
+    return Path(base) / paths.APP_FOLDER / "models"
 
 
 def create_main_window(options: EditorOptions | None = None) -> MainWindow:

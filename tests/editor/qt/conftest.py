@@ -25,6 +25,7 @@ def _only_test_models(monkeypatch, tmp_path):
     from engine import checkpoints
     monkeypatch.setattr(checkpoints, "BUILTIN_WEIGHTS_DIR", tmp_path / "no-weights")
     monkeypatch.delenv(checkpoints.MODEL_PATH_ENV, raising=False)
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))  # the user's own models
 
 
 @pytest.fixture
