@@ -7,6 +7,9 @@ import os
 import sys
 from pathlib import Path
 
+from engine.device import VOCABULARY, parse_device
+from engine.errors import UserError
+
 # Where crash-recovery autosaves go and how often (tests and portable installs set these).
 RECOVERY_DIR_ENV = "MANIFOLD_RECOVERY_DIR"
 AUTOSAVE_MS_ENV = "MANIFOLD_AUTOSAVE_MS"
@@ -19,9 +22,17 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("project", nargs="?", type=Path, help="a project to open (NAME.manifold), or a photo to edit")
     parser.add_argument("--model", help="model name or folder (default: the last one used, "
                                         "else outdoor64)")
-    parser.add_argument("--device", choices=["auto", "cpu", "cuda"],
-                        help="where the model runs (default: the saved choice, else auto)")
+    parser.add_argument("--device", type=_device_name, metavar="DEVICE",
+                        help=f"where the model runs: {VOCABULARY} "
+                             "(default: the saved choice, else auto)")
     return parser.parse_args(argv)
+
+
+def _device_name(text: str) -> str:
+    try:
+        return parse_device(text)
+    except UserError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def main(argv: list[str] | None = None) -> int:

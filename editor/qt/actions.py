@@ -8,6 +8,8 @@ from __future__ import annotations
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import QWidget
 
+from engine.device import menu_devices
+
 from ..model.mask import MASK
 from ..model.tools import COLOR, SKETCH, WARP
 
@@ -71,7 +73,8 @@ class Actions:
         # View
         self.fit = make("&Fit", "Ctrl+0", "Fit the image in the window")
         self.actual = make("&100 %", "Ctrl+1", "One image pixel per screen pixel")
-        self.zoom_in = make("Zoom &in", QKeySequence.ZoomIn)
+        # Ctrl+= too: on most keyboards "+" needs Shift, so Ctrl++ is really Ctrl+Shift+=.
+        self.zoom_in = make("Zoom &in", [QKeySequence.ZoomIn, "Ctrl+="])
         self.zoom_out = make("Zoom &out", QKeySequence.ZoomOut)
         self.smooth = make("&Smooth scaling", None, "Smooth rather than pixelated enlargement",
                            checkable=True)
@@ -101,7 +104,7 @@ class Actions:
         self.choose_model = make("&Choose model...", "Ctrl+M", "Pick an installed model")
         self.device_group = QActionGroup(parent)
         self.devices: dict[str, QAction] = {}
-        for name in ("auto", "cpu", "cuda"):
+        for name in menu_devices():
             action = make(name, None, f"Run the model on: {name}", checkable=True)
             action.setData(name)
             self.device_group.addAction(action)

@@ -1,13 +1,14 @@
 """The Models menu (installed models with their cards, folders the user added) and the
-Device menu (auto / cpu / cuda, cuda disabled when this PyTorch sees no GPU)."""
+Device menu (engine.device's vocabulary; a device this machine lacks is disabled and says why)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-import torch
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QFileDialog, QMenu, QWidget
+
+from engine.device import unavailable_reason
 
 from .actions import Actions
 from .controller import EditorController
@@ -28,7 +29,12 @@ class ModelsMenu(QObject):
         actions.add_model_dir.triggered.connect(self.add_folder)
         actions.open_model.triggered.connect(self.open_folder)
         actions.choose_model.triggered.connect(lambda: self.show_chooser())
-        actions.devices["cuda"].setEnabled(torch.cuda.is_available())
+        for name, action in actions.devices.items():
+            missing = unavailable_reason(name)
+            action.setEnabled(missing is None)
+            if missing:
+                action.setStatusTip(missing)
+                action.setToolTip(missing)
         current = controller.device_name if controller.device_name in actions.devices else "auto"
         actions.devices[current].setChecked(True)
         actions.device_group.triggered.connect(lambda a: self._set_device(a.data()))
@@ -87,3 +93,4 @@ class ModelsMenu(QObject):
     def _set_device(self, name: str) -> None:
         self.settings.device = name
         self.controller.set_device(name)
+
