@@ -53,7 +53,10 @@ class Trainer:
             if o.batch % ctx.world:
                 raise UserError(f"--batch {o.batch} must be divisible by the {ctx.world} processes")
             task_cls = TASKS[self.kind]
+            task_cls.validate(o)   # every input checked before the output folder is touched
             self.run_folder = run = task_cls.prepare_output(o)
+            if o.resume:
+                _check_resumable(run.state, self.kind)
             existed = run.model.exists()
             try:
                 dist.main_first(ctx, lambda: task_cls.prepare(run, o))
@@ -120,6 +123,7 @@ class Trainer:
         if not self.ctx.is_main:
             return
         sheet = self.task.samples()
+        self.run_folder.record(self.run_folder.samples)
         save_image(self.run_folder.samples, sheet)
         self.progress_fn(Progress(self.iteration, self.options.iters, SAMPLE, sheet))
 
@@ -133,7 +137,8 @@ class Trainer:
                 "preset": o.preset, "networks": nets, "stopped": self.stopped}
         training = {k: v for k, v in info.items() if k != "networks"}
         training["options"] = _options_json(o)
-        task.export(self.run_folder.model, training, info)
+        with checkpoints.writing_with(self.run_folder):   # the manifest records each file
+            task.export(self.run_folder.model, training, info)
 
     # ---------------------------------------------------------------- state
 
@@ -153,6 +158,7 @@ class Trainer:
             "data": task.data_state(),
             "rng": rng_states,
         }
+        self.run_folder.before_state_write()
         checkpoints.save_state(self.run_folder.state, state)
         self.progress_fn(Progress(self.iteration, self.options.iters, CHECKPOINT,
                                   metrics={"iteration": float(self.iteration)}))
@@ -179,6 +185,15 @@ class Trainer:
             rng.seed_all(self.options.seed + 1000 * int(state["iteration"]) + ctx.rank)
         self.iteration = int(state["iteration"])
         return float(state["elapsed"])
+
+
+def _check_resumable(path: Path, kind: str) -> None:
+    """--resume: the state exists and is of this kind, read from its header before any data."""
+    if not path.is_file():
+        raise UserError(f"nothing to resume: {path} does not exist (start without --resume)")
+    saved = checkpoints.read_state_header(path).get("kind")
+    if saved != kind:
+        raise UserError(f"{path}: that run trained a {saved} model, not {kind}")
 
 
 def run_training(kind: str, options: TrainOptions,

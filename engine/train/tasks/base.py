@@ -11,7 +11,8 @@ import torch.nn as nn
 
 from ...imaging import to_tensor
 from .. import dist
-from ..data import BatchOrder, ImageSet, apply_crop, item_rng, load_image_set, random_square_crop, shard
+from ..data import (BatchOrder, ImageSet, apply_crop, item_rng, load_image_set, random_square_crop,
+                    scan_images, shard)
 from ..options import TrainOptions
 from ..card import model_card
 from ..output import RunFolder
@@ -64,8 +65,23 @@ class Task:
         return RunFolder(options.out, cls.work_name, options.cache_dir, cls.own_samples)
 
     @classmethod
+    def data_folders(cls, options: TrainOptions) -> list[tuple[str, str]]:
+        """(folder, option name) of every image folder this run reads."""
+        folders = [(options.data, "--data")]
+        if options.data_b and (cls.kind == "cyclegan" or options.pairs == "folder"):
+            folders.append((options.data_b, "--data-b"))
+        return folders
+
+    @classmethod
+    def validate(cls, options: TrainOptions) -> None:
+        """Check the inputs before anything is written: folders exist and hold images."""
+        for folder, what in cls.data_folders(options):
+            scan_images(folder, what)
+
+    @classmethod
     def prepare(cls, run: RunFolder, options: TrainOptions) -> None:
-        """Check and clear the output folder (main process only)."""
+        """Check the output folder and make its work folder (main process only); a fresh
+        run removes nothing: it replaces its own files when it exports."""
         if options.resume:
             run.prepare_resume()
         else:

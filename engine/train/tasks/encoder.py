@@ -13,7 +13,6 @@ and cutout are not used here: a cut-out square is nothing the generator can draw
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import numpy as np
@@ -49,35 +48,48 @@ class EncoderTask(Task):
         return RunFolder(target, cls.work_name, options.cache_dir, cls.own_samples)
 
     @classmethod
-    def prepare(cls, run: RunFolder, options: TrainOptions) -> None:
-        source = checkpoints.resolve_model(options.model)
-        if run.model.resolve() != source.resolve():
-            if run.model.exists() and any(run.model.iterdir()) and not options.resume:
-                if not options.force:
-                    raise UserError(f"output folder {run.model} already exists and is not empty; "
-                                    f"use --resume or --force")
-                shutil.rmtree(run.model)
-            if not run.model.exists():
-                shutil.copytree(source, run.model,
-                                ignore=shutil.ignore_patterns("training", "cache", cls.work_name))
-        config = checkpoints.read_model_config(run.model)
+    def data_folders(cls, options: TrainOptions) -> list[tuple[str, str]]:
+        data = options.data or cls._source_config(options).get("training", {}).get("data")
+        if not isinstance(data, str) or not data:
+            raise UserError("--data is required: this model does not record its training images")
+        return [(data, "--data")]
+
+    @classmethod
+    def validate(cls, options: TrainOptions) -> None:
+        config = cls._source_config(options)
         if config["kind"] != "gan":
             raise UserError(f"--model {options.model} is a {config['kind']} model; "
                             f"an encoder needs a gan model")
+        super().validate(options)
+
+    @classmethod
+    def _source_config(cls, options: TrainOptions) -> dict:
+        return checkpoints.read_model_config(checkpoints.resolve_model(options.model))
+
+    @classmethod
+    def prepare(cls, run: RunFolder, options: TrainOptions) -> None:
+        """The gan model is read from --model throughout; a separate --out receives a copy
+        of it with the encoder at export, so until then that folder is left as it was."""
+        source = checkpoints.resolve_model(options.model)
+        separate = run.model.resolve() != source.resolve()
         if options.resume:
             run.prepare_resume()
             return
+        if separate:
+            run.prepare_new(options.force, planned=run.planned() + [
+                checkpoints.CONFIG_NAME, checkpoints.CARD_NAME, checkpoints.SAMPLE_NAME])
+            return
+        config = checkpoints.read_model_config(run.model)
         if "encoder" in config["networks"] and not options.force:
             raise UserError(f"model {run.model} already has an encoder; use --force to "
                             f"train a new one or --resume to continue")
-        if run.work.is_dir():
-            shutil.rmtree(run.work)
-        run.check_writable()
+        run.prepare_in_place()
 
     def __init__(self, *args):
         super().__init__(*args)
         o, device = self.o, self.ctx.device
-        model = checkpoints.load_model(self.run.model, device,
+        self.source = checkpoints.resolve_model(o.model)
+        model = checkpoints.load_model(self.source, device,
                                        roles=("generator_ema", "generator", "discriminator"))
         self.g = model.generator().eval().requires_grad_(False)
         self.d = model.net("discriminator").eval().requires_grad_(False)
@@ -131,6 +143,8 @@ class EncoderTask(Task):
         return {"encoder": self.e}
 
     def export(self, folder: Path, training: dict, info: dict) -> None:
+        if folder.resolve() != self.source.resolve():
+            checkpoints.copy_model(self.source, folder)
         checkpoints.add_network(folder, "encoder", self.e.eval(), dtype=self.weights_dtype(),
                                 training=training)
         self.e.train()
