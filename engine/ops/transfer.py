@@ -1,17 +1,24 @@
-"""iGAN's edit transfer: apply the change between two generated images to the real photo.
+"""Edit transfer: carry the change G(z0) -> G(z1) onto the full-resolution photo as a colour
+change, so the photo's own edges stay where they are (iGAN's last step, done the way
+bilateral guided upsampling does it; see engine.ops.guided).
 
-From `before` = G(z0) and `after` = G(z1) (model resolution) we estimate
-- a dense motion field: Farneback optical flow, with after(p) ~ before(p + flow(p));
-- a colour change: after ~ gain * warped_before + offset, per channel, fitted in local
-  windows (a guided-filter style local affine model). The gain is regularised towards 1,
-  so flat regions get an additive shift and textured ones a contrast change as well.
-Both fields are smooth, so they are upsampled (bilinear) to the photo and applied there:
-the photo is warped by the scaled flow, then gain and offset are applied.
-
-The generated images show the photo's centre square (how `project` crops), unless a
-`region` (x, y, width, height in photo pixels) is given. Outside that region the fields
-fade to "no change" over a quarter of the region's side. The photo is processed in strips
-of `tile` rows, so memory stays bounded (a few strips of float32, plus the output).
+At model resolution n (the generated images show the photo's `region`, by default its centre
+square, as `project` crops it):
+- P = the photo's region area-downsampled to n x n, B = `before` = G(z0), A = `after` = G(z1).
+- The target is the photo with the generator's change added, T = P + (A - B); under colour
+  strokes it leans to A's own colour (T = A there), because P and B differ wherever the
+  projection missed and the user asked for the colour they painted.
+- Local affine colour transforms P -> T are fitted on the n x n grid (ridge regression
+  shrunk towards the identity, so flat targets keep the photo's detail), upsampled smoothly
+  and applied per pixel to the full-resolution photo.
+Motion: only warps move pixels. Each warp moves its patch (the distance bounded by
+MAX_MOTION of the square's side) with a soft falloff around the destination; B and P are
+moved the same way before the fit, so the moved content is not recoloured twice.
+Locality: the result is blended with the photo through a soft mask: 1 on the edit's
+strokes and warp patches (`constraints`; without them, where G(z0) and G(z1) differ by more
+than CHANGED), falling to 0 `margin` model pixels away (default MARGIN of the side), and
+beyond the region over a quarter of its side. Outside it the photo is returned bit for bit.
+Only the mask's bounding box is computed, in strips of `tile` rows, so memory stays bounded.
 """
 
 from __future__ import annotations
@@ -23,14 +30,21 @@ from ..errors import UserError
 from ..imaging import check_rgb
 from ..jobs import CancelToken, Operation, Progress
 from ._common import check_cancel, check_int
+from .guided import AffineModel, apply_affine, fit_affine, upsample_planes
+from .types import EditConstraints
 
-_GAIN_EPS = 0.01          # variance (in [0,1]^2 units) added to both terms of the gain
-_GAIN_RANGE = (0.25, 4.0)
+MARGIN = 0.125          # influence margin around the strokes, in units of the square's side
+MAX_MOTION = 0.25       # longest warp displacement, in units of the square's side
+FIT_RADIUS = 1 / 32     # affine fit window radius, in units of the model side (2 px at 64)
+FIT_EPS = 0.01          # ridge weight towards the identity, [0, 1] units squared
+CHANGED = 0.06          # RGB distance / (255 sqrt 3) above which a pixel counts as edited
 
 
 def transfer(photo: np.ndarray, before: np.ndarray, after: np.ndarray,
              token: CancelToken | None = None, tile: int = 256,
-             region: tuple[int, int, int, int] | None = None) -> Operation[np.ndarray]:
+             region: tuple[int, int, int, int] | None = None,
+             constraints: EditConstraints | None = None,
+             margin: float | None = None) -> Operation[np.ndarray]:
     """Yields Progress per strip; returns the edited photo (uint8, the photo's size)."""
     check_rgb(photo, "photo")
     check_rgb(before, "before image")
@@ -41,19 +55,35 @@ def transfer(photo: np.ndarray, before: np.ndarray, after: np.ndarray,
     if before.shape[0] != before.shape[1]:
         raise UserError("before and after images must be square (the model's resolution)")
     tile = check_int("tile", tile)
+    n = before.shape[0]
+    margin = MARGIN * n if margin is None else float(margin)
+    if not np.isfinite(margin) or margin < 0:
+        raise UserError(f"margin must be a number of model pixels >= 0, got {margin!r}")
     height, width = photo.shape[:2]
     region = _check_region(region, width, height)
-    strips = range(0, height, tile)
-    if np.array_equal(before, after):
+    local = constraints is not None and not constraints.is_empty()
+    if np.array_equal(before, after) and not (local and constraints.warps):
         check_cancel(token)
         yield Progress(1, 1, "transferring: nothing changed")
         return photo.copy()
-    fields = estimate_change(before, after)
-    out = np.empty_like(photo)
-    for index, top in enumerate(strips, start=1):
+
+    painted = painted_mask(constraints, n) if local else changed_mask(before, after)
+    mask = influence_mask(painted, margin)
+    flow = warp_field(constraints.warps if local else [], n)
+    model = fit_change(photo, before, after, region, flow,
+                       constraints.color_mask if local else None)
+    box = _bounding_box(mask, region, width, height)
+    out = photo.copy()
+    if box is None:
+        yield Progress(1, 1, "transferring: outside the photo")
+        return out
+    left, top, right, bottom = box
+    strips = range(top, bottom, tile)
+    for index, start in enumerate(strips, start=1):
         check_cancel(token)
-        bottom = min(top + tile, height)
-        out[top:bottom] = _apply_strip(photo, fields, region, top, bottom)
+        end = min(start + tile, bottom)
+        out[start:end, left:right] = _apply_strip(photo, model, mask, flow, region,
+                                                  start, end, left, right)
         yield Progress(index, len(strips), "transferring")
     return out
 
@@ -71,73 +101,154 @@ def _check_region(region, width: int, height: int) -> tuple[int, int, int, int]:
     return x, y, w, h
 
 
-def estimate_change(before: np.ndarray, after: np.ndarray) -> dict[str, np.ndarray]:
-    """Flow (n,n,2, model pixels), gain and offset (n,n,3, [0,1] units) from before to after."""
-    n = before.shape[0]
-    grey_before = cv2.cvtColor(before, cv2.COLOR_RGB2GRAY)
-    grey_after = cv2.cvtColor(after, cv2.COLOR_RGB2GRAY)
-    window = max(5, (n // 8) | 1)
-    flow = cv2.calcOpticalFlowFarneback(grey_after, grey_before, None, pyr_scale=0.5, levels=3,
-                                        winsize=window, iterations=5, poly_n=5, poly_sigma=1.1,
-                                        flags=0)
+def painted_mask(constraints: EditConstraints, n: int) -> np.ndarray:
+    """bool n x n: colour and sketch strokes and both patches of every warp."""
+    painted = np.zeros((n, n), bool)
+    for mask in (constraints.color_mask, constraints.sketch_mask):
+        if mask is not None:
+            if mask.shape != (n, n):
+                raise UserError(f"stroke mask is {mask.shape[1]}x{mask.shape[0]}, "
+                                f"the model images are {n}x{n}")
+            painted |= mask
+    for warp in constraints.warps:
+        half = warp.size / 2
+        for cx, cy in ((warp.x0, warp.y0), (warp.x1, warp.y1)):
+            painted[max(0, int(cy - half)):max(0, int(np.ceil(cy + half))),
+                    max(0, int(cx - half)):max(0, int(np.ceil(cx + half)))] = True
+    return painted
+
+
+def changed_mask(before: np.ndarray, after: np.ndarray) -> np.ndarray:
+    """bool n x n: where the generated images differ (slightly smoothed, so noise is not)."""
+    difference = np.linalg.norm(after.astype(np.float32) - before.astype(np.float32), axis=2)
+    difference = cv2.GaussianBlur(difference / (255 * np.sqrt(3)), (0, 0), 1.0)
+    return difference > CHANGED
+
+
+def influence_mask(painted: np.ndarray, margin: float) -> np.ndarray:
+    """float32: 1 on the painted pixels, easing to 0 at `margin` pixels from them."""
+    if margin <= 0:
+        return painted.astype(np.float32)
+    distance = cv2.distanceTransform((~painted).astype(np.uint8), cv2.DIST_L2, 5)
+    t = np.clip(1 - distance / margin, 0, 1)
+    return (t * t * (3 - 2 * t)).astype(np.float32)  # smoothstep: no kink where it starts
+
+
+def warp_field(warps, n: int) -> np.ndarray | None:
+    """float32 n x n x 2 backward displacement (model pixels): the output pixel p shows the
+    input at p - field(p). 1 over each destination patch, falling off over half a patch."""
+    if not warps:
+        return None
+    field = np.zeros((n, n, 2), np.float32)
+    weight_sum = np.zeros((n, n), np.float32)
+    centres = np.arange(n, dtype=np.float32) + 0.5
+    limit = MAX_MOTION * n
+    for warp in warps:
+        move = np.array([warp.x1 - warp.x0, warp.y1 - warp.y0], np.float32)
+        length = float(np.hypot(*move))
+        if length > limit:
+            move *= limit / length
+        half, fall = warp.size / 2, max(1.0, warp.size / 2)
+        dx = np.maximum(np.abs(centres - (warp.x0 + move[0])) - half, 0)
+        dy = np.maximum(np.abs(centres - (warp.y0 + move[1])) - half, 0)
+        weight = np.clip(1 - np.hypot(dy[:, None], dx[None, :]) / fall, 0, 1)
+        field += weight[..., None] * move
+        weight_sum += weight
+    return field / np.maximum(weight_sum, 1)[..., None]
+
+
+def _warp_small(image: np.ndarray, flow: np.ndarray | None) -> np.ndarray:
+    if flow is None:
+        return image
+    n = image.shape[0]
     grid_y, grid_x = np.mgrid[:n, :n].astype(np.float32)
-    warped = cv2.remap(before, grid_x + flow[..., 0], grid_y + flow[..., 1], cv2.INTER_LINEAR,
-                       borderMode=cv2.BORDER_REPLICATE).astype(np.float32) / 255
-    target = after.astype(np.float32) / 255
-    radius = max(2, n // 16)
-    box = (2 * radius + 1, 2 * radius + 1)
-
-    def smooth(a: np.ndarray) -> np.ndarray:
-        return cv2.blur(a, box, borderType=cv2.BORDER_REFLECT)
-
-    mean_in, mean_out = smooth(warped), smooth(target)
-    variance = smooth(warped * warped) - mean_in * mean_in
-    covariance = smooth(warped * target) - mean_in * mean_out
-    gain = np.clip((covariance + _GAIN_EPS) / (np.maximum(variance, 0) + _GAIN_EPS), *_GAIN_RANGE)
-    offset = mean_out - gain * mean_in
-    return {"flow": flow.astype(np.float32), "gain": smooth(gain).astype(np.float32),
-            "offset": smooth(offset).astype(np.float32)}
+    return cv2.remap(image, grid_x - flow[..., 0], grid_y - flow[..., 1], cv2.INTER_LINEAR,
+                     borderMode=cv2.BORDER_REPLICATE)
 
 
-def _apply_strip(photo: np.ndarray, fields: dict[str, np.ndarray],
-                 region: tuple[int, int, int, int], top: int, bottom: int) -> np.ndarray:
-    height, width = photo.shape[:2]
+def fit_change(photo: np.ndarray, before: np.ndarray, after: np.ndarray,
+               region: tuple[int, int, int, int], flow: np.ndarray | None,
+               color_mask: np.ndarray | None) -> AffineModel:
+    """The local affine colour model (on the n x n grid) taking the photo to its edit."""
+    n = before.shape[0]
+    x, y, w, h = region
+    small = cv2.resize(np.ascontiguousarray(photo[y:y + h, x:x + w]), (n, n),
+                       interpolation=cv2.INTER_AREA)
+    source = _warp_small(small.astype(np.float32) / 255, flow)
+    moved_before = _warp_small(before.astype(np.float32) / 255, flow)
+    edited = after.astype(np.float32) / 255
+    target = source + (edited - moved_before)
+    if color_mask is not None and color_mask.any():
+        lean = cv2.GaussianBlur(color_mask.astype(np.float32), (0, 0), 1.0)[..., None]
+        target += lean * (moved_before - source)
+    return fit_affine(source, target, max(1, round(FIT_RADIUS * n)), FIT_EPS, toward_identity=True)
+
+
+def _coordinates(region, n: int, top: int, bottom: int, left: int, right: int):
+    """Grid coordinates (model pixels, centres at i) of the photo rows and columns."""
     rx, ry, rw, rh = region
-    n = fields["flow"].shape[0]
-    xs = np.arange(width, dtype=np.float32)
-    ys = np.arange(top, bottom, dtype=np.float32)
-    # photo pixel centre -> model pixel coordinates
-    u = (xs - rx + 0.5) * (n / rw) - 0.5
-    v = (ys - ry + 0.5) * (n / rh) - 0.5
-    map_u = np.broadcast_to(u[None, :], (len(ys), width))
-    map_v = np.broadcast_to(v[:, None], (len(ys), width))
-    map_u, map_v = np.ascontiguousarray(map_u), np.ascontiguousarray(map_v)
-
-    def sample(field: np.ndarray) -> np.ndarray:
-        return cv2.remap(field, map_u, map_v, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
-
-    fade = _fade(xs, ys, region)
-    flow = sample(fields["flow"])
-    src_x = xs[None, :] + flow[..., 0] * (rw / n) * fade
-    src_y = ys[:, None] + flow[..., 1] * (rh / n) * fade
-    warped = cv2.remap(photo, src_x.astype(np.float32), src_y.astype(np.float32), cv2.INTER_LINEAR,
-                       borderMode=cv2.BORDER_REFLECT_101).astype(np.float32)
-    gain = sample(fields["gain"])
-    offset = sample(fields["offset"])
-    fade3 = fade[..., None]
-    gain = 1 + (gain - 1) * fade3
-    offset = offset * (255 * fade3)
-    warped *= gain
-    warped += offset
-    np.clip(warped, 0, 255, out=warped)
-    return np.rint(warped, out=warped).astype(np.uint8)
+    rows = (np.arange(top, bottom, dtype=np.float64) - ry + 0.5) * (n / rh) - 0.5
+    cols = (np.arange(left, right, dtype=np.float64) - rx + 0.5) * (n / rw) - 0.5
+    return rows, cols
 
 
-def _fade(xs: np.ndarray, ys: np.ndarray, region: tuple[int, int, int, int]) -> np.ndarray:
+def _fade(rows_px: np.ndarray, cols_px: np.ndarray, region) -> np.ndarray:
     """1 inside the region, falling linearly to 0 a quarter of its side away from it."""
     rx, ry, rw, rh = region
     margin = max(1.0, 0.25 * min(rw, rh))
-    dx = np.maximum(np.maximum(rx - xs, xs - (rx + rw - 1)), 0)
-    dy = np.maximum(np.maximum(ry - ys, ys - (ry + rh - 1)), 0)
-    distance = np.sqrt(dy[:, None] ** 2 + dx[None, :] ** 2)
-    return np.clip(1 - distance / margin, 0, 1).astype(np.float32)
+    dx = np.maximum(np.maximum(rx - cols_px, cols_px - (rx + rw - 1)), 0)
+    dy = np.maximum(np.maximum(ry - rows_px, rows_px - (ry + rh - 1)), 0)
+    return np.clip(1 - np.hypot(dy[:, None], dx[None, :]) / margin, 0, 1).astype(np.float32)
+
+
+def _bounding_box(mask: np.ndarray, region, width: int, height: int):
+    """(left, top, right, bottom) photo pixels where the blend weight can be above 0."""
+    rx, ry, rw, rh = region
+    n = mask.shape[0]
+    ys, xs = np.nonzero(mask > 0)
+    if len(ys) == 0:
+        return None
+    # grid sample i influences photo pixels within one grid step of its centre
+    sx, sy = rw / n, rh / n
+    box = [int(np.floor(rx + (xs.min() - 0.5) * sx)), int(np.floor(ry + (ys.min() - 0.5) * sy)),
+           int(np.ceil(rx + (xs.max() + 1.5) * sx)), int(np.ceil(ry + (ys.max() + 1.5) * sy))]
+    pad = int(np.ceil(0.25 * min(rw, rh))) + 1  # an edge value extends: the fade ends it
+    if xs.min() == 0:
+        box[0] = rx - pad
+    if ys.min() == 0:
+        box[1] = ry - pad
+    if xs.max() == n - 1:
+        box[2] = rx + rw + pad
+    if ys.max() == n - 1:
+        box[3] = ry + rh + pad
+    left, top = max(0, box[0]), max(0, box[1])
+    right, bottom = min(width, box[2]), min(height, box[3])
+    if left >= right or top >= bottom:
+        return None
+    return left, top, right, bottom
+
+
+def _apply_strip(photo: np.ndarray, model: AffineModel, mask: np.ndarray, flow: np.ndarray | None,
+                 region, top: int, bottom: int, left: int, right: int) -> np.ndarray:
+    n = mask.shape[0]
+    rows, cols = _coordinates(region, n, top, bottom, left, right)
+    rows_px = np.arange(top, bottom, dtype=np.float32)
+    cols_px = np.arange(left, right, dtype=np.float32)
+    weight = upsample_planes(mask[..., None], rows, cols)[..., 0]
+    weight *= _fade(rows_px, cols_px, region)
+    source = photo[top:bottom, left:right]
+    if flow is not None:
+        rx, ry, rw, rh = region
+        moved = upsample_planes(flow, rows, cols)
+        map_x = cols_px[None, :] - moved[..., 0] * (rw / n) * weight
+        map_y = rows_px[:, None] - moved[..., 1] * (rh / n) * weight
+        source = cv2.remap(photo, map_x.astype(np.float32), map_y.astype(np.float32),
+                           cv2.INTER_LINEAR, borderMode=cv2.BORDER_REFLECT_101)
+    edited = apply_affine(model, source.astype(np.float32) * (1 / 255), rows, cols)
+    original = photo[top:bottom, left:right].astype(np.float32)
+    edited *= 255
+    edited -= original
+    edited *= weight[..., None]
+    edited += original
+    np.clip(edited, 0, 255, out=edited)
+    return np.rint(edited, out=edited).astype(np.uint8)

@@ -4,7 +4,8 @@ import pytest
 
 from engine.errors import UserError
 from engine.jobs import CancelToken, Cancelled, drive
-from engine.ops.transfer import transfer
+from engine.ops.transfer import MAX_MOTION, transfer
+from engine.ops.types import EditConstraints, Warp
 
 
 def smooth_image(height, width, seed=0):
@@ -34,15 +35,98 @@ def test_colour_change_is_carried_to_the_photo_at_its_size():
     assert np.abs(bottom).mean() < 3
 
 
-def test_motion_is_carried_to_the_photo():
+def square_photo():
     photo = np.zeros((64, 64, 3), np.uint8)
     photo[24:40, 16:32] = 255
+    return photo
+
+
+def centre_column(image):
+    column = image[24:40].mean(axis=(0, 2))
+    return (column * np.arange(image.shape[1])).sum() / column.sum()
+
+
+def test_a_warp_moves_the_photo_where_the_user_warped():
+    photo = square_photo()
     before = cv2.resize(photo, (32, 32), interpolation=cv2.INTER_AREA)
     after = np.roll(before, 4, axis=1)  # the square moves 4 model pixels right (8 photo px)
+    warp = EditConstraints(warps=[Warp(12, 16, 16, 16, 10)])
+    out = drive(transfer(photo, before, after, constraints=warp))
+    assert 28 < centre_column(out) < 33  # started at 23.5
+    assert np.abs(out[24:40, 34:37].astype(int) - 255).max() < 60  # a solid square, not a smear
+
+
+def test_without_a_warp_the_photos_thin_lines_stay_put():
+    # Cables over a smooth background; the generator shifted its blurry version sideways.
+    photo = smooth_image(128, 128, seed=8) // 2 + 100
+    lines = np.arange(6, 128, 12)
+    photo[:, lines] = 10
+    before = cv2.resize(photo, (32, 32), interpolation=cv2.INTER_AREA)
+    after = np.clip(np.roll(before, 3, axis=1).astype(int) + [30, 0, -20], 0, 255).astype(np.uint8)
     out = drive(transfer(photo, before, after))
-    column = out[24:40].mean(axis=(0, 2))
-    centre = (column * np.arange(64)).sum() / column.sum()
-    assert 27 < centre < 33  # started at 23.5
+    grey = cv2.cvtColor(out, cv2.COLOR_RGB2GRAY).astype(int)
+    for row in (20, 64, 100):
+        profile = grey[row]
+        darkest = [int(np.argmin(profile[c - 5:c + 6])) + c - 5 for c in lines[1:-1]]
+        assert darkest == list(lines[1:-1])
+        assert (profile[lines[1:-1]] < profile[lines[1:-1] + 3] - 30).all()  # still dark lines
+
+
+def test_warps_are_bounded():
+    photo = square_photo()
+    before = cv2.resize(photo, (32, 32), interpolation=cv2.INTER_AREA)
+    far = EditConstraints(warps=[Warp(12, 16, 31, 16, 10)])  # 19 model px = 0.59 of the side
+    out = drive(transfer(photo, before, before.copy(), constraints=far))
+    assert centre_column(out) - 23.5 < MAX_MOTION * 64 + 2
+
+
+def stroke(n, top, bottom, left, right, colour):
+    mask = np.zeros((n, n), bool)
+    mask[top:bottom, left:right] = True
+    image = np.zeros((n, n, 3), np.uint8)
+    image[mask] = colour
+    return EditConstraints(color=image, color_mask=mask)
+
+
+def test_outside_the_strokes_margin_the_photo_is_untouched():
+    photo = smooth_image(128, 128, seed=4)
+    before = cv2.resize(photo, (32, 32), interpolation=cv2.INTER_AREA)
+    after = np.clip(before.astype(int) + [80, -40, 20], 0, 255).astype(np.uint8)  # G changed all
+    constraints = stroke(32, 4, 8, 4, 12, (255, 128, 0))
+    out = drive(transfer(photo, before, after, constraints=constraints, margin=4, tile=16))
+    # margin 4 model px = 16 photo px beyond the stroke (photo rows 16-32, cols 16-48) + one grid step
+    assert np.array_equal(out[56:], photo[56:]) and np.array_equal(out[:, 72:], photo[:, 72:])
+    assert (out[16:32, 16:48].astype(int) - photo[16:32, 16:48]).mean(axis=(0, 1))[0] > 40
+
+
+def test_stroke_reaches_the_edited_colour_and_keeps_the_photos_edges():
+    rng = np.random.default_rng(3)
+    photo = np.full((256, 256, 3), 90, np.uint8)
+    photo[:, 128:] = 160                                   # an edge inside the stroke
+    photo = np.clip(photo + rng.normal(0, 6, photo.shape), 0, 255).astype(np.uint8)
+    before = np.full((32, 32, 3), 60, np.uint8)            # the projection missed the photo
+    after = before.copy()
+    after[8:24, 8:24] = (250, 130, 10)                     # G(z1) met an orange stroke
+    constraints = stroke(32, 10, 22, 10, 22, (255, 128, 0))
+    out = drive(transfer(photo, before, after, constraints=constraints))
+    under = out[88:168, 88:168].reshape(-1, 3).mean(axis=0)
+    assert np.linalg.norm(under - (250, 130, 10)) < 40
+    grey = cv2.cvtColor(out, cv2.COLOR_RGB2GRAY).astype(float)
+    profile = grey[88:168].mean(axis=0)
+    assert int(np.argmax(np.abs(np.diff(profile[100:156])))) + 100 in (126, 127, 128)
+    # the photo's noise (its texture) is still there under the stroke
+    assert out[100:120, 100:120, 1].std() > 0.5 * photo[100:120, 100:120, 1].std()
+
+
+def test_strips_give_the_same_result_as_one_pass():
+    photo = smooth_image(100, 150, seed=6)
+    before = smooth_image(24, 24, seed=7)
+    after = np.clip(before.astype(int) + 50, 0, 255).astype(np.uint8)
+    constraints = stroke(24, 5, 15, 5, 12, (0, 0, 255))
+    constraints.warps.append(Warp(12, 12, 15, 14, 6))
+    whole = drive(transfer(photo, before, after, constraints=constraints, tile=1000))
+    strips = drive(transfer(photo, before, after, constraints=constraints, tile=7))
+    assert np.array_equal(whole, strips)
 
 
 def test_region_other_than_centre_square():
@@ -89,3 +173,8 @@ def test_bad_region_and_tile():
         drive(transfer(image, image[:4, :4], image[:4, :4], region=(4, 4, 8, 8)))
     with pytest.raises(UserError, match="tile"):
         drive(transfer(image, image[:4, :4], image[:4, :4], tile=0))
+    with pytest.raises(UserError, match="margin"):
+        drive(transfer(image, image[:4, :4], image[:4, :4], margin=-1))
+    with pytest.raises(UserError, match="stroke mask"):
+        drive(transfer(image, image[:4, :4], 255 - image[:4, :4],
+                       constraints=EditConstraints(color_mask=np.ones((8, 8), bool))))
