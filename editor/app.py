@@ -25,7 +25,25 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--device", type=_device_name, metavar="DEVICE",
                         help=f"where the model runs: {VOCABULARY} "
                              "(default: the saved choice, else auto)")
+    parser.add_argument("--install-desktop-entry", action="store_true",
+                        help="add the editor to your application menu (writes a .desktop file "
+                             "and an icon under $XDG_DATA_HOME, ~/.local/share by default) and exit")
     return parser.parse_args(argv)
+
+
+def install_desktop_entry() -> int:
+    from .desktop_entry import install
+    try:
+        written = install()
+    except UserError as exc:
+        print(f"manifold-editor: error: {exc}", file=sys.stderr)
+        return 2
+    except OSError as exc:
+        print(f"manifold-editor: error: {exc.strerror or exc}: {exc.filename or ''}", file=sys.stderr)
+        return 3
+    for path in written:
+        print(path)
+    return 0
 
 
 def _device_name(text: str) -> str:
@@ -37,6 +55,13 @@ def _device_name(text: str) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
+    if args.install_desktop_entry:
+        return install_desktop_entry()
+    from .xcb_check import check as check_xcb
+    problem = check_xcb()
+    if problem is not None:  # instead of Qt's abort that names no package
+        print(f"manifold-editor: {problem}", file=sys.stderr)
+        return 2
     from PySide6.QtCore import Qt
     from PySide6.QtGui import QGuiApplication
     from PySide6.QtWidgets import QApplication

@@ -42,10 +42,14 @@ def user_data_dir() -> Path:
     elif sys.platform == "darwin":
         base = home / "Library" / "Application Support"
     else:
-        xdg = os.environ.get("XDG_DATA_HOME", "")
-        # The XDG spec: a relative value is invalid and must be ignored.
-        base = Path(xdg) if xdg and os.path.isabs(xdg) else home / ".local" / "share"
+        base = xdg_data_home()
     return base / APP_FOLDER
+
+
+def xdg_data_home() -> Path:
+    """$XDG_DATA_HOME, else ~/.local/share (a relative value is invalid by the spec: ignored)."""
+    xdg = os.environ.get("XDG_DATA_HOME", "")
+    return Path(xdg) if xdg and os.path.isabs(xdg) else Path.home() / ".local" / "share"
 
 
 def user_models_dir() -> Path:
