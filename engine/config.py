@@ -119,3 +119,42 @@ class JobConfig:
     device: str = "auto"
     seed: int = 0
     extra: dict = field(default_factory=dict)
+
+
+@dataclass
+class SpatialGeneratorConfig:
+    """Spatial-latent generator: one global code plus a grid x grid map of local codes.
+
+    The latent stays one flat vector (global first, then the local map in C-H-W order) with
+    the same uniform prior, so every op, the encoder and projects treat it like DCGAN's z.
+    """
+    image_size: int = 64
+    global_dim: int = 32
+    local_dim: int = 8          # channels of each grid cell's code
+    grid: int = 4               # cells per side; the 4x4 start map of the generator
+    width: int = 32
+    max_width: int = 512
+    norm: str = "batch"
+    upsample: str = "transpose"
+    inject_levels: int = 2      # the local map is added again at up to this many finer resolutions
+    z_prior: str = "uniform"
+
+    @property
+    def z_dim(self) -> int:
+        return self.global_dim + self.local_dim * self.grid * self.grid
+
+    def validate(self) -> None:
+        _check_choice("image_size", self.image_size, IMAGE_SIZES)
+        for name in ("global_dim", "local_dim", "width", "max_width"):
+            _check_positive(name, getattr(self, name))
+        _check_choice("grid", self.grid, (4,))
+        if not isinstance(self.inject_levels, int) or not 0 <= self.inject_levels <= 4:
+            raise UserError(f"inject_levels must be 0..4, got {self.inject_levels!r}")
+        _check_choice("norm", self.norm, NORMS)
+        _check_choice("upsample", self.upsample, UPSAMPLES)
+        _check_choice("z_prior", self.z_prior, ("uniform",))
+
+
+@dataclass
+class SpatialDiscriminatorConfig(DiscriminatorConfig):
+    """DCGAN's down path judged twice: as a whole (4x4 head) and per patch (8x8 map)."""

@@ -12,6 +12,7 @@ KINDS = ("gan", "encoder", "sr", "pix2pix", "cyclegan")
 PRESETS = ("cpu-quick", "cpu", "gpu")
 PAIR_MODES = ("edges", "gray", "folder", "sidebyside")
 GAN_LOSSES = ("nonsat", "hinge")
+GAN_ARCHS = ("dcgan", "spatial")  # gan: one global z, or a global code + a grid of local codes
 
 # Per kind and preset: the defaults an option takes when it is left as None.
 # The CPU numbers are sized for a 2-core laptop (see the README, "Training your own models", for measured costs).
@@ -56,7 +57,8 @@ class TrainOptions:
     batch: int | None = None           # global batch, split across processes under torchrun
     width: int | None = None           # channels at full resolution
     blocks: int | None = None          # sr: conv layers; cyclegan: residual blocks
-    z_dim: int = 100
+    z_dim: int = 100                   # dcgan only; spatial sizes its latent from its grid
+    arch: str = "dcgan"                # gan: one of GAN_ARCHS
     lr: float | None = None
     loss: str = "nonsat"               # gan: nonsat or hinge
     # gan: transposed convs need ~2.4x fewer FLOPs than resize-then-conv, which is what
@@ -120,6 +122,8 @@ def _check_common(kind: str, o: TrainOptions) -> None:
         raise UserError(f"--size must be one of {', '.join(map(str, IMAGE_SIZES))}, got {o.size}")
     if kind == "gan" and o.upsample not in ("transpose", "resize"):
         raise UserError(f"--upsample must be transpose or resize, got {o.upsample!r}")
+    if kind == "gan" and o.arch not in GAN_ARCHS:
+        raise UserError(f"--arch must be one of {', '.join(GAN_ARCHS)}, got {o.arch!r}")
     if kind == "gan" and o.loss not in GAN_LOSSES:
         raise UserError(f"--loss must be one of {', '.join(GAN_LOSSES)}, got {o.loss!r}")
     if kind == "sr":

@@ -8,7 +8,8 @@ import numpy as np
 import torch
 
 from ... import checkpoints, registry
-from ...config import DiscriminatorConfig, GeneratorConfig
+from ...config import (DiscriminatorConfig, GeneratorConfig, SpatialDiscriminatorConfig,
+                       SpatialGeneratorConfig)
 from ...imaging import grid, to_uint8
 from ..augment import diff_augment, parse_policy
 from ..data import BatchOrder
@@ -32,20 +33,28 @@ class GanTask(Task):
         self.skipped = len(self.images.skipped)
         self.orders["real"] = BatchOrder(len(self.images), o.batch, o.seed)
         device = self.ctx.device
-        self.g = registry.build("dcgan_generator", GeneratorConfig(
-            image_size=o.size, z_dim=o.z_dim, width=o.width, upsample=o.upsample)).to(device).train()
-        self.d = registry.build("dcgan_discriminator", DiscriminatorConfig(
-            image_size=o.size, width=o.width)).to(device).train()
+        self.g, self.d = (net.to(device).train() for net in build_pair(o))
+        if o.arch == "spatial":
+            self.summary = ("A spatial-latent generator (global code + 4x4 grid of local codes) with a "
+                            "global + patch discriminator, trained with DiffAugment; sample with the EMA generator.")
         self.g_ema = make_ema(self.g)
         self.networks = {"generator": self.g, "generator_ema": self.g_ema, "discriminator": self.d}
         self.start_networks()
         lr = o.lr or 2e-4
         self.optimizers = {"generator": self.adam(self.g.parameters(), lr),
                            "discriminator": self.adam(self.d.parameters(), lr)}
-        self.sample_z = fixed_latents(64 if o.size <= 64 else 32, o.z_dim, o.seed, device)
+        self.sample_z = fixed_latents(64 if o.size <= 64 else 32, self.g.z_dim, o.seed, device)
 
     def _z(self, n: int) -> torch.Tensor:
-        return torch.rand(n, self.o.z_dim, device=self.ctx.device) * 2 - 1
+        return torch.rand(n, self.g.z_dim, device=self.ctx.device) * 2 - 1
+
+    def _judge(self, x: torch.Tensor) -> list[torch.Tensor]:
+        """Every verdict of D on x; a spatial D's global and patch verdicts weigh the same."""
+        verdicts = getattr(self.d, "verdicts", None)
+        if verdicts is None:
+            return [self.d(x)]
+        logits = verdicts(x)
+        return [logits[:, :1], logits[:, 1:]]
 
     def step(self, iteration: int) -> dict[str, float]:
         real = self.square_batch(self.images, self.orders["real"], self.o.size)
@@ -53,12 +62,13 @@ class GanTask(Task):
         aug = lambda x: diff_augment(x, self.policy)  # noqa: E731
         with torch.no_grad():
             fake = self.g(self._z(n))
-        real_logits, fake_logits = self.d(aug(real)), self.d(aug(fake))
-        loss_d = d_loss(self.o.loss, real_logits, fake_logits)
+        real_all, fake_all = self._judge(aug(real)), self._judge(aug(fake))
+        loss_d = sum(d_loss(self.o.loss, r, f) for r, f in zip(real_all, fake_all))
         self.optimize("discriminator", loss_d)
+        real_logits, fake_logits = real_all[0], fake_all[0]
 
         self.d.requires_grad_(False)
-        loss_g = g_loss(self.o.loss, self.d(aug(self.g(self._z(n)))))
+        loss_g = sum(g_loss(self.o.loss, v) for v in self._judge(aug(self.g(self._z(n)))))
         self.optimize("generator", loss_g)
         self.d.requires_grad_(True)
         self.sync_buffers(self.g, self.d)
@@ -78,3 +88,15 @@ class GanTask(Task):
         checkpoints.save_model(folder, "gan", self.exported(), training=training,
                                card=self.card(folder, info),
                                description=self.summary, dtype=self.weights_dtype())
+
+
+def build_pair(o) -> tuple[torch.nn.Module, torch.nn.Module]:
+    """(generator, discriminator) for --arch."""
+    if o.arch == "spatial":
+        return (registry.build("spatial_generator", SpatialGeneratorConfig(
+                    image_size=o.size, width=o.width, upsample=o.upsample)),
+                registry.build("spatial_discriminator", SpatialDiscriminatorConfig(
+                    image_size=o.size, width=o.width)))
+    return (registry.build("dcgan_generator", GeneratorConfig(
+                image_size=o.size, z_dim=o.z_dim, width=o.width, upsample=o.upsample)),
+            registry.build("dcgan_discriminator", DiscriminatorConfig(image_size=o.size, width=o.width)))
