@@ -10,7 +10,8 @@ square, as `project` crops it):
   projection missed and the user asked for the colour they painted.
 - Local affine colour transforms P -> T are fitted on the n x n grid (ridge regression
   shrunk towards the identity, so flat targets keep the photo's detail), upsampled smoothly
-  and applied per pixel to the full-resolution photo.
+  and applied per pixel to the full-resolution photo. Under colour strokes, what the
+  transforms miss of T at model resolution is added as a smooth offset (thin strokes).
 Motion: only warps move pixels. Each warp moves its patch (the distance bounded by
 MAX_MOTION of the square's side) with a soft falloff around the destination; B and P are
 moved the same way before the fit, so the moved content is not recoloured twice.
@@ -178,10 +179,18 @@ def fit_change(photo: np.ndarray, before: np.ndarray, after: np.ndarray,
     moved_before = _warp_small(before.astype(np.float32) / 255, flow)
     edited = after.astype(np.float32) / 255
     target = source + (edited - moved_before)
+    lean = None
     if color_mask is not None and color_mask.any():
-        lean = cv2.GaussianBlur(color_mask.astype(np.float32), (0, 0), 1.0)[..., None]
+        mask = color_mask.astype(np.float32)
+        lean = np.maximum(mask, cv2.GaussianBlur(mask, (0, 0), 1.0))[..., None]
         target += lean * (moved_before - source)
-    return fit_affine(source, target, max(1, round(FIT_RADIUS * n)), FIT_EPS, toward_identity=True)
+    model = fit_affine(source, target, max(1, round(FIT_RADIUS * n)), FIT_EPS, toward_identity=True)
+    if lean is None:
+        return model
+    # A stroke thinner than the fit's windows is diluted by its surroundings: under the
+    # strokes, what the transforms miss at model resolution is added as a smooth offset.
+    fitted = np.einsum("hwcg,hwg->hwc", model.a, source) + model.b
+    return AffineModel(model.a, (model.b + lean * (target - fitted)).astype(np.float32))
 
 
 def _coordinates(region, n: int, top: int, bottom: int, left: int, right: int):
