@@ -51,12 +51,19 @@ def default_models_dir() -> Path:
     return Path(base) / paths.APP_FOLDER / "models"
 
 
+def legacy_models_dirs() -> list[Path]:
+    """Where version 0.1.0 saved trained models (<AppDataLocation>/models): still searched."""
+    old = Path(QStandardPaths.writableLocation(QStandardPaths.AppDataLocation)) / "models"
+    return [old] if old.is_dir() and old != default_models_dir() else []
+
+
 def create_main_window(options: EditorOptions | None = None) -> MainWindow:
     options = options or EditorOptions()
     store = options.settings if options.settings is not None else QSettings(ORGANIZATION, APPLICATION)
     settings = AppSettings(store)
     user_models = Path(options.user_models_dir or default_models_dir())
-    model_dirs = list(options.model_dirs) + [user_models] + [Path(d) for d in settings.model_dirs]
+    model_dirs = (list(options.model_dirs) + [user_models] + legacy_models_dirs()
+                  + [Path(d) for d in settings.model_dirs])
     controller = EditorController(options.edit_settings, model_dirs,
                                   options.device or settings.device, options.seed,
                                   photo_settings=options.photo_settings)

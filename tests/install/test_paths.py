@@ -40,3 +40,15 @@ def test_search_order_env_then_user_then_shipped(monkeypatch, tmp_path):
 
 def test_checkout_runs_use_the_checkout_weights():
     assert paths.builtin_weights_dir() == Path(__file__).resolve().parents[2] / "weights"
+
+
+def test_models_trained_by_version_0_1_are_still_found(monkeypatch, tmp_path):
+    from PySide6.QtCore import QStandardPaths
+
+    from editor.qt.app import legacy_models_dirs
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    assert legacy_models_dirs() == []
+    old = Path(QStandardPaths.writableLocation(QStandardPaths.AppDataLocation)) / "models"
+    old.mkdir(parents=True)
+    assert legacy_models_dirs() == [old] and tmp_path / "data" in old.parents

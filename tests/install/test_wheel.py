@@ -28,7 +28,7 @@ def shipped_models() -> dict[str, list[str]]:
             for d in sorted((ROOT / "weights").iterdir()) if (d / "config.json").is_file()}
 
 
-def run(cmd, cwd, env=None, timeout=120) -> subprocess.CompletedProcess:
+def run(cmd, cwd, env=None, timeout=600) -> subprocess.CompletedProcess:
     result = subprocess.run([str(c) for c in cmd], cwd=cwd, env=env, capture_output=True,
                             text=True, timeout=timeout)
     assert result.returncode == 0, f"{cmd}\n{result.stdout}\n{result.stderr}"
@@ -132,3 +132,13 @@ def test_user_models_folder_is_searched_before_the_shipped_ones(installed, tmp_p
     folders = {m["name"]: Path(m["folder"]) for m in listed}
     assert folders["sr-x4"] == user_models / "sr-x4"
     assert "manifold_weights" in folders["outdoor64"].parts
+
+
+def test_installed_program_installs_its_desktop_entry(installed, tmp_path, user_env):
+    venv, _ = installed
+    run([venv / "bin" / "manifold-editor", "--install-desktop-entry"], tmp_path, user_env)
+    data = Path(user_env["XDG_DATA_HOME"])
+    entry = (data / "applications" / "manifold-editor.desktop").read_text()
+    assert f"Exec={venv / 'bin' / 'manifold-editor'} %f" in entry.splitlines()
+    assert (data / "icons/hicolor/scalable/apps/manifold-editor.svg").read_bytes() == (
+        ROOT / "editor/desktop/manifold-editor.svg").read_bytes()
