@@ -11,6 +11,7 @@ import torch
 
 from ..device import configure_threads, describe, resolve_device
 from ..jobs import Progress
+from ._progress import ProgressBar
 
 
 def add_device_args(parser: argparse.ArgumentParser) -> None:
@@ -35,29 +36,22 @@ def print_json(data: object) -> None:
 
 
 class ProgressPrinter:
-    """One-line progress with ETA on stderr (a terminal), or JSON lines (with --json)."""
+    """An operation's progress on stderr: JSON lines with --json, else the shared tqdm bar."""
 
     def __init__(self, as_json: bool = False, stream=None):
         self.as_json = as_json
         self.stream = stream or sys.stderr
         self.start = time.perf_counter()
+        self.bar = None if as_json else ProgressBar(self.stream)
 
     def __call__(self, progress: Progress) -> None:
-        elapsed = time.perf_counter() - self.start
-        if self.as_json:
-            line = {"event": "progress", "step": progress.step, "total": progress.total,
-                    "message": progress.message, "elapsed": round(elapsed, 3),
-                    "metrics": progress.metrics}
-            print(json.dumps(line), file=self.stream, flush=True)
+        if self.bar is not None:
+            self.bar.update(progress.step, progress.total, progress.message, progress.metrics)
             return
-        eta = elapsed / progress.step * (progress.total - progress.step) if progress.step else 0.0
-        metrics = " ".join(f"{k}={v:.4g}" for k, v in progress.metrics.items())
-        bar = "#" * int(20 * progress.fraction)
-        self.stream.write(f"\r[{bar:<20}] {progress.step}/{progress.total} "
-                          f"{elapsed:5.1f}s eta {eta:5.1f}s {progress.message} {metrics}   ")
-        if progress.step >= progress.total:
-            self.stream.write("\n")
-        self.stream.flush()
+        line = {"event": "progress", "step": progress.step, "total": progress.total,
+                "message": progress.message, "elapsed": round(time.perf_counter() - self.start, 3),
+                "metrics": progress.metrics}
+        print(json.dumps(line), file=self.stream, flush=True)
 
 
 def device_line(device: torch.device) -> str:

@@ -1,6 +1,7 @@
 """`train KIND`: train a gan, encoder, sr, pix2pix or cyclegan model on an image folder.
 
-Progress goes to stderr as one updating line, or with --json to stdout as JSON lines
+Progress goes to stderr as the commands' shared tqdm bar (plain lines when stderr is not
+a terminal), or with --json to stdout as JSON lines
 ({"event": "progress" | "status" | "sample" | "checkpoint" | "done" | "error", ...}) for
 the editor's trainer window. SIGINT / SIGTERM stop after the current step and save.
 """
@@ -17,8 +18,9 @@ from ..jobs import Progress
 from ..train import CHECKPOINT, DONE, KINDS, PAIR_MODES, PRESETS, SAMPLE, STATUS, Trainer
 from ..train.options import GAN_LOSSES, TrainOptions
 from ._common import add_device_args, add_json_arg
+from ._progress import ProgressBar
 
-PROGRESS_EVERY_S = 0.25   # at most this often a progress line
+PROGRESS_EVERY_S = 0.25   # at most this often a JSON progress line
 
 
 def register(subparsers) -> None:
@@ -101,14 +103,15 @@ def run_train(args: argparse.Namespace) -> int:
 
 
 class Reporter:
-    """Turns the trainer's Progress into a stderr line with ETA, or JSON lines on stdout."""
+    """Turns the trainer's Progress into JSON lines on stdout, or the progress bar on stderr."""
 
-    def __init__(self, as_json: bool):
+    def __init__(self, as_json: bool, stream=None):
         self.as_json = as_json
         self.trainer: Trainer | None = None
         self.first: tuple[float, int] | None = None
         self.last_print = 0.0
         self.wall = 0.0
+        self.bar = None if as_json else ProgressBar(stream or sys.stderr, unit="it")
 
     @property
     def is_main(self) -> bool:
@@ -120,19 +123,16 @@ class Reporter:
             return
         if self.as_json:
             print(json.dumps(data), flush=True)
-        elif data["event"] == "error":
-            pass  # the CLI prints the error line itself
-        elif data["event"] != "done":
-            sys.stderr.write("\n" + _text(data))
-            sys.stderr.flush()
+        elif data["event"] not in ("error", "done"):  # the CLI prints the error line itself
+            self.bar.write(_text(data))
 
     def __call__(self, p: Progress) -> None:
         now = time.perf_counter()
         message = p.message
         if message == DONE:
             self.wall = p.metrics.get("wall_seconds", 0.0)
-            if not self.as_json and self.is_main:
-                sys.stderr.write("\n")
+            if self.bar is not None:
+                self.bar.close()
             return
         if message == SAMPLE:
             self.event({"event": "sample", "iter": p.step,
@@ -144,6 +144,10 @@ class Reporter:
             return
         if message.startswith(STATUS):
             self.event({"event": "status", "message": message[len(STATUS) + 2:]})
+            return
+        if self.bar is not None:
+            if self.is_main:
+                self.bar.update(p.step, p.total, "train", p.metrics)
             return
         if self.first is None:
             self.first = (now, p.step)   # rates count from the first step this process ran
@@ -157,25 +161,10 @@ class Reporter:
                 "seconds_per_iter": round(1 / rate, 4) if rate else None,
                 "eta_seconds": None if eta is None else round(eta, 1),
                 "metrics": {k: round(v, 5) for k, v in p.metrics.items()}}
-        if self.as_json:
-            self.event(data)
-        elif self.is_main:
-            metrics = " ".join(f"{k}={v:.4g}" for k, v in p.metrics.items())
-            sys.stderr.write(f"\r{p.step}/{p.total} {100 * p.fraction:5.1f}% "
-                             f"{1 / rate if rate else 0:.3f}s/it eta {_duration(eta)}  {metrics}   ")
-            sys.stderr.flush()
+        self.event(data)
 
 
 def _text(data: dict) -> str:
     if data["event"] == "status":
         return data["message"] + "\n"
     return f"{data['event']} at iteration {data['iter']}: {data['path']}\n"
-
-
-def _duration(seconds: float | None) -> str:
-    if seconds is None:
-        return "?"
-    seconds = int(seconds)
-    h, rest = divmod(seconds, 3600)
-    m, s = divmod(rest, 60)
-    return f"{h}:{m:02d}:{s:02d}" if h else f"{m}:{s:02d}"
