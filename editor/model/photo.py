@@ -16,6 +16,7 @@ import numpy as np
 
 from engine.imaging import load_image, resize
 from engine.jobs import CancelToken, Operation
+from engine.ops.types import EditConstraints
 
 DISPLAY_MAX_SIDE = 1024  # photos larger than this are shown (and edited live) as a preview
 
@@ -89,14 +90,17 @@ def preview_square(photo: PhotoLayer) -> tuple[float, float, float]:
 
 
 def edited(photo: PhotoLayer, image: np.ndarray, full: bool,
-           token: CancelToken | None = None) -> Operation[np.ndarray]:
+           token: CancelToken | None = None,
+           constraints: EditConstraints | None = None) -> Operation[np.ndarray]:
     """The edit (projection -> `image`) transferred onto the photo (full resolution or its
-    preview). Unchanged image: the photo itself."""
+    preview); `constraints` (the strokes) say where it may change the photo. Unchanged
+    image: the photo itself."""
     from engine.ops.transfer import transfer
     source = photo.pixels if full else photo.preview
     if np.array_equal(image, photo.projected_image):
         return source
-    result = yield from transfer(source, photo.projected_image, image, token=token)
+    result = yield from transfer(source, photo.projected_image, image, token=token,
+                                 constraints=constraints)
     return result
 
 

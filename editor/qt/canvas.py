@@ -23,6 +23,8 @@ FIT_MARGIN = 0.96
 BACKGROUND = QColor(48, 48, 48)
 SKETCH_COLOR = QColor(20, 20, 20)
 MASK_COLOR = QColor(255, 40, 120, 130)
+SQUARE_COLOR = QColor(255, 255, 255)   # the outline of the square strokes land in (photos)
+SQUARE_SHADE = QColor(0, 0, 0)         # under its dashes, so it shows on light photos too
 
 
 class Canvas(QWidget):
@@ -285,6 +287,8 @@ class Canvas(QWidget):
         painter.setClipRect(shown)
         if self._mask is not None:
             painter.drawImage(shown, self._mask)
+        if self._model_rect is not None:
+            self._draw_model_square(painter)
         ox, oy, scale = self._model_scale()
         painter.translate(ox, oy)
         painter.scale(scale, scale)  # from here on: model coordinates
@@ -300,6 +304,17 @@ class Canvas(QWidget):
         elif pending is not None:
             self._draw_stroke(painter, pending, 255)
         self._draw_brush_outline(painter)
+
+    def _draw_model_square(self, painter: QPainter) -> None:
+        x, y, side = self._model_rect
+        rect = QRectF(x, y, side, side)
+        painter.setBrush(Qt.NoBrush)
+        painter.setPen(QPen(SQUARE_SHADE, 0))  # cosmetic: one screen pixel at any zoom
+        painter.drawRect(rect)
+        dashes = QPen(SQUARE_COLOR, 0)
+        dashes.setStyle(Qt.DashLine)
+        painter.setPen(dashes)
+        painter.drawRect(rect)
 
     def _draw_mask_stroke(self, painter: QPainter, stroke: MaskStroke) -> None:
         _draw_polyline(painter, QColor(MASK_COLOR), stroke.width, stroke.points)

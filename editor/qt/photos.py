@@ -20,6 +20,7 @@ from ..jobs import Job, JobRunner
 from ..model import history, loading
 from ..model.photo import PhotoLayer, PhotoSettings, edited
 from ..model.project import export_image
+from ..model.tools import rasterize
 
 
 class PhotoController(QObject):
@@ -137,7 +138,8 @@ class PhotoController(QObject):
         if running is not None and not running.done and running.tag[0] is photo \
                 and running.tag[1] is image:
             return
-        job = self.transfers.submit(lambda token: edited(photo, image, False, token),
+        constraints = self._constraints()
+        job = self.transfers.submit(lambda token: edited(photo, image, False, token, constraints),
                                     "Transfer", tag=(photo, image))
         job.finished.connect(lambda result: self._transferred(photo, image, result))
         job.failed.connect(self.c.error)
@@ -151,8 +153,13 @@ class PhotoController(QObject):
     def result_work(self):
         """A job's work computing the full-resolution result of the current document
         (snapshotted now, so later changes do not affect it)."""
-        photo, image = self.c.doc.photo, self.c.doc.image
-        return lambda token: drive(edited(photo, image, True, token))
+        photo, image, constraints = self.c.doc.photo, self.c.doc.image, self._constraints()
+        return lambda token: drive(edited(photo, image, True, token, constraints))
+
+    def _constraints(self):
+        """The document's strokes at model resolution: where the transfer may change the photo."""
+        doc = self.c.doc
+        return rasterize(doc.strokes, doc.image_size)
 
     def export(self, path: str | Path, overwrite: bool = False) -> Job:
         """Write the full-resolution edited photo (in the background)."""
