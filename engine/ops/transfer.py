@@ -76,7 +76,7 @@ def transfer(photo: np.ndarray, before: np.ndarray, after: np.ndarray,
     box = _bounding_box(mask, region, width, height)
     out = photo.copy()
     if box is None:
-        yield Progress(1, 1, "transferring: outside the photo")
+        yield Progress(1, 1, "transferring: nothing to change")
         return out
     left, top, right, bottom = box
     strips = range(top, bottom, tile)

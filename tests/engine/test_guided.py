@@ -93,7 +93,7 @@ def test_upsampling_matches_opencv_bilinear_resize():
     grid = smooth_noise(12, 9, 2, seed=7, cell=2)
     out = upsample_planes(grid, grid_coordinates(48, 12), grid_coordinates(36, 9))
     expected = cv2.resize(grid, (36, 48), interpolation=cv2.INTER_LINEAR)
-    assert np.abs(out - expected).max() < 1e-4
+    assert np.abs(out - expected).max() < 0.02 * np.ptp(grid)  # remap weights: 1/32 steps
 
 
 def test_joint_upsample_puts_the_channel_edges_on_the_guides_edges():
