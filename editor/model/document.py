@@ -23,6 +23,7 @@ from .tools import Stroke, rasterize
 class Candidate:
     z: np.ndarray       # float32 Z
     image: np.ndarray   # uint8 HxWx3
+    cost: float | None = None   # the edit's cost for it (lower is better), when known
 
 
 @dataclass(frozen=True, eq=False)

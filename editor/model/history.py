@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from .document import Candidate, Document, DocState
-from .tools import Stroke
+from .tools import COLOR, WARP, Stroke
 
 STROKE, ERASE, RESULT, CHOOSE, FIX, START, CLEAR, RETOUCH, PROJECTION = (
     "stroke", "erase", "result", "choose", "fix", "start", "clear", "retouch", "projection")
@@ -40,13 +40,31 @@ class Command:
                 and other.before is self.after):
             self.after = other.after
             self.has_result = True
+            count = len(other.after.candidates)
+            self.text = f"{self.text} \u2192 candidate 1 of {count}" if count else self.text
             return True
         return False
+
+    @property
+    def stroke(self) -> Stroke | None:
+        """The stroke this command added, if it added one (for its swatch in the history)."""
+        if self.kind != STROKE or not self.after.strokes:
+            return None
+        return self.after.strokes[-1]
+
+
+def stroke_text(stroke: Stroke) -> str:
+    """'Colour stroke #c0392b', 'Sketch stroke', 'Warp 16 px'."""
+    if stroke.kind == COLOR:
+        return f"{stroke.label} #{''.join(f'{c:02x}' for c in stroke.color)}"
+    if stroke.kind == WARP:
+        return f"{stroke.label} {stroke.width:g} px"
+    return stroke.label
 
 
 def add_stroke(doc: Document, stroke: Stroke) -> Command:
     after = doc.state.replace(strokes=doc.strokes + (stroke,))
-    return Command(stroke.label, STROKE, doc.state, after)
+    return Command(stroke_text(stroke), STROKE, doc.state, after)
 
 
 def erase_strokes(doc: Document, indices) -> Command:
@@ -61,9 +79,12 @@ def clear_strokes(doc: Document) -> Command:
     return Command("Clear strokes", CLEAR, doc.state, doc.state.replace(strokes=()))
 
 
-def apply_result(doc: Document, zs: np.ndarray, images: np.ndarray) -> Command:
+def apply_result(doc: Document, zs: np.ndarray, images: np.ndarray,
+                 costs: np.ndarray | None = None) -> Command:
     """The best result becomes current; all of them become the candidates."""
-    candidates = tuple(Candidate(np.asarray(z, np.float32), image) for z, image in zip(zs, images))
+    costs = [None] * len(zs) if costs is None else [float(c) for c in costs]
+    candidates = tuple(Candidate(np.asarray(z, np.float32), image, cost)
+                       for z, image, cost in zip(zs, images, costs))
     best = candidates[0]
     after = doc.state.with_current(best.z, best.image, candidates=candidates, chosen=0)
     return Command(f"Edit result ({len(candidates)} candidates)", RESULT, doc.state, after)
@@ -72,7 +93,8 @@ def apply_result(doc: Document, zs: np.ndarray, images: np.ndarray) -> Command:
 def choose_candidate(doc: Document, index: int) -> Command:
     candidate = doc.candidates[index]
     after = doc.state.with_current(candidate.z, candidate.image, chosen=index)
-    return Command(f"Choose candidate {index + 1}", CHOOSE, doc.state, after)
+    return Command(f"Choose candidate {index + 1} of {len(doc.candidates)}", CHOOSE, doc.state,
+                   after)
 
 
 def fix_current(doc: Document) -> Command:

@@ -20,6 +20,7 @@ from engine.ops.types import EditConstraints, EditSettings
 
 from .document import Candidate, Document, DocState
 from .photo import PhotoLayer, read_photo
+from . import saved_history
 from .project import ProjectData, ProjectError, load_project
 
 RANDOM, AVERAGE = "random", "average"
@@ -86,6 +87,7 @@ class OpenedProject:
     document: Document
     max_difference: int   # largest pixel difference between the regenerated and saved image
     photo_problem: str | None = None   # the project's photo could not be opened: why
+    steps: list = ()   # (text, kind, before, after) of each undo step, oldest first
 
 
 def open_project(path: str | Path, device: torch.device | str,
@@ -121,7 +123,10 @@ def open_project(path: str | Path, device: torch.device | str,
                      strokes=data.strokes, candidates=candidates, chosen=data.chosen,
                      retouched=data.retouched, photo=photo)
     document = Document(model.folder.name, data.image_size, data.z_dim, state)
-    return OpenedProject(data, model, document, 0 if data.retouched else difference, photo_problem)
+    steps = saved_history.rebuild(data.steps if photo_problem is None else None,
+                                  lambda zs: generate(generator, zs), state)
+    return OpenedProject(data, model, document, 0 if data.retouched else difference, photo_problem,
+                         steps)
 
 
 def _project_photo(data: ProjectData, generator) -> tuple[PhotoLayer | None, str | None]:

@@ -1,7 +1,9 @@
 """Project files: a folder `NAME.manifold/` (or a `.zip` of the same files) holding
 
     project.json   format version, model name, latents (current, start, previous), strokes,
-                   the candidates' latents, the edit settings and a history summary
+                   the candidates' latents, the edit settings, a history summary and the
+                   undo steps' states (editor/model/saved_history.py; step-*.png for
+                   inpainted images among them)
     current.png    the current image (and previous.png when there is one)
     photo.png      only when the project edits a photo whose pixels were retouched (inpainted);
                    otherwise project.json just remembers where the photo is
@@ -31,7 +33,9 @@ from engine.errors import ImageError, UserError
 from engine.imaging import encode_image, load_rgb, save_image
 from engine.ops.types import EditSettings
 
+from . import saved_history
 from .document import Document
+from .saved_history import SavedSteps
 from .tools import Stroke, is_finite_number
 
 FORMAT_NAME = "manifold-editor-project"
@@ -67,6 +71,7 @@ class ProjectData:
     photo_path: str | None = None             # the photo the project edits
     photo_z: np.ndarray | None = None         # its projection
     photo_pixels: np.ndarray | None = None    # its retouched pixels (photo.png), if any
+    steps: SavedSteps | None = None           # the undo history's states (saved_history.py)
 
     @property
     def z_dim(self) -> int:
@@ -74,7 +79,7 @@ class ProjectData:
 
 
 def from_document(doc: Document, settings: EditSettings, history: list[str],
-                  model_folder: str | None = None) -> ProjectData:
+                  model_folder: str | None = None, steps: SavedSteps | None = None) -> ProjectData:
     state = doc.state
     candidate_z = np.stack([c.z for c in state.candidates]) if state.candidates else None
     photo = state.photo
@@ -87,7 +92,8 @@ def from_document(doc: Document, settings: EditSettings, history: list[str],
         retouched=state.retouched,
         photo_path=None if photo is None else str(photo.path),
         photo_z=None if photo is None else photo.z_projected,
-        photo_pixels=photo.pixels if photo is not None and photo.retouched else None)
+        photo_pixels=photo.pixels if photo is not None and photo.retouched else None,
+        steps=steps)
 
 
 # ---------------------------------------------------------------- saving
@@ -135,7 +141,7 @@ def save_project(path: str | Path, data: ProjectData) -> Path:
 
 def _remove_unreferenced_images(folder: Path, keep: set[str]) -> None:
     """Images of earlier saves (and of the fixed names older versions wrote)."""
-    for base in (CURRENT_PNG, PREVIOUS_PNG, PHOTO_PNG):
+    for base in (CURRENT_PNG, PREVIOUS_PNG, PHOTO_PNG, saved_history.STEP_PNG):
         stem, suffix = base.rsplit(".", 1)
         for old in folder.glob(f"{stem}*.{suffix}"):
             if old.name not in keep and (old.name == base or old.name.startswith(stem + "-")):
@@ -179,6 +185,7 @@ def _files_for(data: ProjectData) -> dict[str, bytes]:
         "photo": None if data.photo_path is None else {
             "path": data.photo_path, "z": _floats(data.photo_z),
             "image": photo_image},
+        "steps": saved_history.to_json(data.steps, add),
     }
     files[MANIFEST] = (json.dumps(manifest, indent=1) + "\n").encode("utf-8")
     return files
@@ -313,13 +320,19 @@ def _parse(manifest: object, folder: Path, shown: Path) -> ProjectData:
     if not isinstance(retouched, bool):
         raise _Invalid("'retouched' must be true or false")
     photo_path, photo_z, photo_pixels = _photo(manifest.get("photo"), folder, shown, z_dim)
+    try:
+        steps = saved_history.from_json(
+            manifest.get("steps"), z_dim,
+            lambda name: _image({"step": name}, "step", folder, shown, image_size, required=True))
+    except ValueError as exc:
+        raise _Invalid(str(exc)) from None
     return ProjectData(model=model.strip(), image_size=image_size, z_current=z_current,
                        z_start=z_start, fixed=fixed, z_previous=z_previous,
                        strokes=tuple(strokes), candidate_z=candidate_z, chosen=chosen,
                        settings=settings, history=history, current_image=current_image,
                        previous_image=previous_image, model_folder=model_folder,
                        retouched=retouched, photo_path=photo_path, photo_z=photo_z,
-                       photo_pixels=photo_pixels)
+                       photo_pixels=photo_pixels, steps=steps)
 
 
 def _photo(raw: object, folder: Path, shown: Path, z_dim: int):

@@ -35,6 +35,8 @@ class TrainRequest:
     data_b: Path | None = None      # cyclegan: domain B; pix2pix --pairs folder: targets
     pairs: str | None = None        # pix2pix
     device: str | None = None
+    batch: int | None = None        # None: the preset's, or fewer for a small folder
+    sample_every: int | None = None # None: the preset's
     extra: list[str] = field(default_factory=list)   # more trainer options (tests: tiny sizes)
 
     @property
@@ -62,6 +64,8 @@ def check_request(request: TrainRequest) -> None:
                         "letter or digit (it becomes a folder name)")
     if request.iters is not None and request.iters < 1:
         raise UserError("Iterations must be at least 1")
+    if request.batch is not None and request.batch < 1:
+        raise UserError("Batch size must be at least 1")
     if request.kind == "pix2pix" and request.pairs not in PAIR_MODES:
         raise UserError("pix2pix needs a way to pair images: choose one under 'Pairs'")
     check_folder(request.data, "Data")
@@ -79,10 +83,34 @@ def check_folder(folder: Path | None, what: str) -> int:
     return len(scan_images(Path(folder), what))
 
 
+def preset_batch(kind: str, preset: str) -> int:
+    from engine.train.options import TrainOptions, resolve
+    return int(resolve(kind, TrainOptions(preset=preset)).batch)
+
+
+def fitting_batch(request: TrainRequest) -> int | None:
+    """The batch to use when none was chosen: the preset's, or for a folder with fewer images
+    than that, the largest power of two it holds (the trainer refuses a batch larger than the
+    folder). None: the preset's fits. Raises UserError for a folder without images."""
+    if request.batch is not None:
+        return request.batch
+    count = check_folder(request.data, "Data")
+    if request.needs_second_folder() and request.kind == "cyclegan":
+        count = min(count, check_folder(request.data_b, "Domain B"))
+    wanted = preset_batch(request.kind, request.preset)
+    if count >= wanted:
+        return None
+    return 1 << (count.bit_length() - 1)
+
+
 def stages(request: TrainRequest) -> list[Stage]:
     common = ["--preset", request.preset, "--json"]
     if request.iters is not None:
         common += ["--iters", str(request.iters)]
+    if request.batch is not None:
+        common += ["--batch", str(request.batch)]
+    if request.sample_every is not None:
+        common += ["--sample-every", str(request.sample_every)]
     if request.device:
         common += ["--device", request.device]
     common += list(request.extra)

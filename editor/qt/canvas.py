@@ -12,7 +12,8 @@ from __future__ import annotations
 import numpy as np
 from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QImage, QPainter, QPainterPath, QPen
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import (QAbstractSpinBox, QApplication, QComboBox, QLineEdit,
+                               QPlainTextEdit, QTextEdit, QWidget)
 
 from ..model.mask import MASK, MaskStroke, MaskTool
 from ..model.tools import COLOR, SKETCH, WARP, BrushTool, EraserTool, Stroke, ToolBox
@@ -25,6 +26,7 @@ SKETCH_COLOR = QColor(20, 20, 20)
 MASK_COLOR = QColor(255, 40, 120, 130)
 SQUARE_COLOR = QColor(255, 255, 255)   # the outline of the square strokes land in (photos)
 SQUARE_SHADE = QColor(0, 0, 0)         # under its dashes, so it shows on light photos too
+TEXT_INPUTS = (QLineEdit, QTextEdit, QPlainTextEdit, QAbstractSpinBox, QComboBox)
 
 
 class Canvas(QWidget):
@@ -231,6 +233,14 @@ class Canvas(QWidget):
         self.update()
         if result is not None:
             self.toolFinished.emit(result)
+
+    def enterEvent(self, event) -> None:
+        # Take the keyboard when the mouse comes in, so Space pans here rather than pressing
+        # whatever button or list had focus; but never from a field being typed in.
+        focused = QApplication.focusWidget()
+        if self.window().isActiveWindow() and not isinstance(focused, TEXT_INPUTS):
+            self.setFocus(Qt.MouseFocusReason)
+        super().enterEvent(event)
 
     def leaveEvent(self, event) -> None:
         self._hover = None

@@ -20,7 +20,7 @@ from engine.ops.generate import generate
 from engine.ops.types import EditSettings
 
 from ..jobs import Job, JobRunner
-from ..model import history, loading
+from ..model import history, loading, saved_history
 from ..model.document import Document
 from ..model.mask import PaintMask
 from ..model.photo import PhotoSettings, preview_square
@@ -41,6 +41,7 @@ class EditorController(QObject):
     modelChanged = Signal()
     modelFailed = Signal(str)       # no model could be loaded: the message says why
     status = Signal(str)            # a line for the status bar
+    result = Signal(str)            # a finished job's result: stays in the status bar
     error = Signal(str)             # a problem the user should see
     editBusy = Signal(bool)
     editProgress = Signal(int, int) # step, total
@@ -279,9 +280,10 @@ class EditorController(QObject):
         doc, revision = job.tag
         if doc is self.doc and doc.revision == revision:
             self.preview = None
-            self.push(history.apply_result(doc, result.z, result.images))
-            self.status.emit(f"Edit done: {result.steps} steps in {result.seconds:.1f} s - "
-                             f"{self.device_label}")
+            self.push(history.apply_result(doc, result.z, result.images, result.costs))
+            self.result.emit(f"Edit done: {len(result.z)} candidates, best cost "
+                             f"{float(result.costs[0]):.4g}, {result.steps} steps in "
+                             f"{result.seconds:.1f} s - {self.device_label}")
             self.editEnded.emit("applied")
         else:
             self._edit_ended(job, "dropped", "Edit result dropped: the strokes changed")
@@ -406,7 +408,9 @@ class EditorController(QObject):
 
     def project_data(self) -> ProjectData:
         folder = str(self.model.folder) if self.model is not None else None
-        return from_document(self.doc, self.edit_settings, self.history_texts(), folder)
+        commands = [self.undo_stack.command(i).command for i in range(self.undo_stack.index())]
+        steps = saved_history.from_commands(commands, self.doc.state)
+        return from_document(self.doc, self.edit_settings, self.history_texts(), folder, steps)
 
     def save_project(self, path: str | Path) -> Path:
         """Save now (small files: fast enough for the GUI thread). Raises UserError."""
@@ -441,6 +445,7 @@ class EditorController(QObject):
             self.modelChanged.emit()
         self.edit_settings = opened.data.settings
         self._replace_document(opened.document, None if recovered else path)
+        self._restore_steps(opened.steps)
         if recovered:
             self.undo_stack.resetClean()  # recovered work is unsaved work
         note = "" if opened.max_difference == 0 else (
@@ -450,6 +455,18 @@ class EditorController(QObject):
         if opened.photo_problem:
             self.error.emit(opened.photo_problem)
         self.projectOpened.emit(None if recovered else path)
+
+    def _restore_steps(self, steps) -> None:
+        """The saved undo steps back on the stack, ending on the opened state."""
+        if not steps:
+            return
+        doc = self.doc
+        doc.state = steps[0][2]   # rebuild() ends the last step on the opened state
+        for text, kind, before, after in steps:
+            command = history.Command(text, kind, before, after)
+            command.has_result = True   # complete: a later edit result must not merge into it
+            self.push(command)
+        self.undo_stack.setClean()
 
     def export_image(self, path: str | Path, overwrite: bool = False) -> Path:
         if self.doc is None:

@@ -3,15 +3,19 @@ controller. Wiring only: what things do lives in the controller, panels and mode
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSize, Qt, QTimer
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QDockWidget, QMainWindow, QToolBar
 
 from engine.checkpoints import DEFAULT_MODEL
+from engine.errors import UserError
 
 from ..model import loading
+from ..model.project import MANIFEST, load_project
+from ..model.tools import COLOR
 from .actions import Actions
 from .autosave import Autosaver
 from .canvas import Canvas
@@ -36,6 +40,22 @@ APP_NAME = "Manifold Editor"
 NO_MODEL = ("No model is loaded.\n\nThe model '{name}' is not installed or could not be "
             "loaded:\n{reason}\n\nChoose one with Models > Choose model... or "
             "Models > Open model folder...")
+
+
+def recovery_summary(autosave: Path) -> tuple[str, object]:
+    """The recovery question, saying when the work was saved and on which model, and its
+    current image (None when the autosave cannot be read: recovering will say why)."""
+    text = "The editor did not exit cleanly last time. Recover the work it autosaved?"
+    try:
+        data = load_project(autosave)
+        saved = datetime.fromtimestamp((autosave / MANIFEST).stat().st_mtime)
+    except (UserError, OSError):
+        return text, None
+    steps = len(data.history)
+    return (f"{text}\n\nSaved {saved:%Y-%m-%d %H:%M}, model '{data.model}', "
+            f"{steps} step{'s' if steps != 1 else ''}"
+            + (f", photo {Path(data.photo_path).name}" if data.photo_path else "") + ".",
+            data.current_image)
 
 
 class MainWindow(QMainWindow):
@@ -92,15 +112,30 @@ class MainWindow(QMainWindow):
                       dock("Interpolation", self.interpolation, Qt.RightDockWidgetArea,
                            "interpolationDock"),
                       dock("History", self.history, Qt.RightDockWidgetArea, "historyDock")]
-        self.resizeDocks(self.docks[1:], [420, 120, 200], Qt.Vertical)
-        self.resizeDocks([self.docks[0], self.docks[1]], [200, 260], Qt.Horizontal)
-        # The Translate dock shares the History dock's place, as a tab behind it.
+        # The Translate dock shares the Candidates dock's place, as a tab behind it (it
+        # needs the height the candidates have; beside History it squeezed them).
         self.translate_dock = dock("Translate", self.translate, Qt.RightDockWidgetArea,
                                    "translateDock")
-        self.tabifyDockWidget(self.docks[3], self.translate_dock)
-        self.docks[3].raise_()
+        self.tabifyDockWidget(self.docks[1], self.translate_dock)
+        self.docks[1].raise_()
+        self._docks_sized = False
         self.translate_dock.visibilityChanged.connect(
             lambda visible: visible and self._refresh_translation_models())
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if not self._docks_sized:  # once the window has its real size
+            self._docks_sized = True
+            if self.settings.window_state() is None:
+                QTimer.singleShot(0, self._size_docks)
+
+    def _size_docks(self) -> None:
+        """Narrow docks, so the canvas gets most of the window; the candidates get the
+        height to show at least 8 thumbnails of about 100 px (see panels/candidates.py)."""
+        height = max(300, self.centralWidget().height())
+        self.resizeDocks(self.docks[1:], [int(height * 0.58), 110, int(height * 0.3)],
+                         Qt.Vertical)
+        self.resizeDocks([self.docks[0], self.docks[1]], [170, 290], Qt.Horizontal)
 
     def _build_menus(self) -> None:
         a, bar = self.actions, self.menuBar()
@@ -175,10 +210,14 @@ class MainWindow(QMainWindow):
         c.displayChanged.connect(self._refresh_canvas)
         c.retouch.maskChanged.connect(self._refresh_canvas)
         c.viewChanged.connect(lambda view: self.actions.photo_view.setChecked(view == PHOTO))
+        # The brush size is shown in the view's pixels, which change with the view.
+        c.viewChanged.connect(lambda _: self.select_tool(c.toolbox.active_name))
+        c.documentReplaced.connect(lambda: self.select_tool(c.toolbox.active_name))
         c.documentChanged.connect(self._show_document)
         c.modelChanged.connect(self._model_changed)
         c.modelFailed.connect(self._model_failed)
         c.status.connect(lambda text: self.status.showMessage(text, 10000))
+        c.result.connect(self.status.show_result)
         c.error.connect(self.show_problem)
         c.editBusy.connect(self._edit_busy)
         c.editProgress.connect(self.status.show_progress)
@@ -298,7 +337,10 @@ class MainWindow(QMainWindow):
         toolbox = self.controller.toolbox
         toolbox.select(name)
         self.actions.tools[name].setChecked(True)
-        self.brush.show_tool(toolbox.active.label, toolbox.active.size, toolbox.max_size)
+        geometry = self.controller.display_geometry()
+        scale = 1.0 if geometry is None else geometry[2] / max(1, toolbox.image_size)
+        self.brush.show_tool(toolbox.active.label, toolbox.active.size, toolbox.max_size,
+                             uses_color=name == COLOR, scale=scale)
         self.canvas.update()
 
     def _edit_settings(self) -> None:
@@ -369,10 +411,9 @@ class MainWindow(QMainWindow):
         the project (or photo) given on the command line, or start on the model."""
         self._wanted_model = model or DEFAULT_MODEL
         if recovery is not None:
-            answer = self.prompter.ask(
-                self, "Recover unsaved work?",
-                "The editor did not exit cleanly last time. Recover the work it autosaved?",
-                [RECOVER, DISCARD], RECOVER)
+            text, image = recovery_summary(recovery)
+            answer = self.prompter.ask(self, "Recover unsaved work?", text, [RECOVER, DISCARD],
+                                       RECOVER, image=image)
             if answer == RECOVER:
                 self._open_or_fall_back(recovery, recovered=True)
                 return
@@ -394,8 +435,11 @@ class MainWindow(QMainWindow):
         s = self.settings
         if s.geometry() is not None:
             self.restoreGeometry(s.geometry())
-        else:
-            self.resize(1280, 800)
+        else:  # the first run: all the screen (afterwards as the user left it)
+            screen = self.screen()
+            # The size too, for a desktop whose window manager does not maximise.
+            self.resize(screen.availableSize() if screen is not None else QSize(1280, 800))
+            self.setWindowState(self.windowState() | Qt.WindowMaximized)
         if s.window_state() is not None:
             self.restoreState(s.window_state())
         self.actions.smooth.setChecked(s.smooth)

@@ -102,12 +102,13 @@ class PhotoController(QObject):
             self._ended(job, "dropped", "Projection dropped: the photo changed")
             return
         command = history.refine_projection(doc, result.z, result.image)
+        command.text = f"Refine projection ({result.psnr:.1f} dB)"
         if self.c.undo_stack.count() == 0:
             command.redo(doc)  # still the opened photo, untouched: part of opening it
         else:
             self.c.push(command)
             self.c.request_edit()  # strokes made meanwhile now start from the better projection
-        self.c.status.emit(f"Projection done: {result.psnr:.1f} dB after {result.steps} steps "
+        self.c.result.emit(f"Projection done: {result.psnr:.1f} dB after {result.steps} steps "
                            f"in {result.seconds:.1f} s")
         self.projectionFinished.emit("applied")
 

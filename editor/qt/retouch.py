@@ -192,7 +192,7 @@ class RetouchController(QObject):
             del self.masks[target]
             self._shown.pop(target, None)
             self.maskChanged.emit()
-        self.c.status.emit(f"Inpainted in {job.elapsed:.1f} s")
+        self.c.result.emit(f"Inpainted in {job.elapsed:.1f} s")
         self.inpaintEnded.emit("applied")
 
     def _ended(self, job: Job, outcome: str, message: str) -> None:

@@ -1,5 +1,5 @@
-"""The status bar: messages on the left; cursor position, zoom, a job's progress and the
-device on the right."""
+"""The status bar: passing messages on the left; the last finished job's result (kept until
+the next one), cursor position, zoom, a job's progress and the device on the right."""
 
 from __future__ import annotations
 
@@ -10,6 +10,8 @@ class EditorStatusBar(QStatusBar):
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.setObjectName("statusBar")
+        self.last_result = QLabel("", self)
+        self.last_result.setObjectName("lastResult")
         self.position = QLabel("", self)
         self.zoom = QLabel("", self)
         self.device = QLabel("", self)
@@ -17,8 +19,13 @@ class EditorStatusBar(QStatusBar):
         self.progress.setMaximumWidth(140)
         self.progress.setTextVisible(False)
         self.progress.hide()
-        for widget in (self.progress, self.position, self.zoom, self.device):
+        for widget in (self.last_result, self.progress, self.position, self.zoom, self.device):
             self.addPermanentWidget(widget)
+
+    def show_result(self, text: str) -> None:
+        self.showMessage(text, 10000)
+        self.last_result.setText(text)
+        self.last_result.setToolTip(text)
 
     def show_position(self, point) -> None:
         self.position.setText("" if point is None else f"x {int(point[0])}  y {int(point[1])}")

@@ -27,8 +27,11 @@ class UndoCommand(QUndoCommand):
         return MERGE_ID
 
     def mergeWith(self, other: QUndoCommand) -> bool:
-        return isinstance(other, UndoCommand) and other.doc is self.doc \
-            and self.command.merge(other.command)
+        if isinstance(other, UndoCommand) and other.doc is self.doc \
+                and self.command.merge(other.command):
+            self.setText(self.command.text)  # the merged result names its candidate
+            return True
+        return False
 
 
 def release_deleted(commands: list[UndoCommand]) -> list[UndoCommand]:

@@ -19,13 +19,15 @@ from PySide6.QtWidgets import (QComboBox, QDialog, QFileDialog, QFormLayout, QGr
 from engine.errors import UserError
 
 from ...model.training import (KINDS, PAIR_MODES, PRESETS, LossHistory, TrainRequest,
-                               check_request, folder_in_use, format_duration, stages)
+                               check_request, fitting_batch, folder_in_use, format_duration,
+                               stages)
 from ..panels.loss_plot import LossPlot
 from ..training_process import DONE, FAILED, STOPPED, TrainerProcess
 from .prompts import CANCEL, YES
 
 REPLACE_MODEL_TITLE = "Replace model?"
 SAMPLE_SIDE = 320
+SAMPLE_EVERY = 100   # the presets renew samples every 200-1000 iterations: too rare on a CPU
 
 
 @dataclass
@@ -62,6 +64,7 @@ class TrainerWindow(QDialog):
         self._stage_offset = 0
         self._stage_count = 1
         self._checkpointed = False              # the running stage saved a checkpoint
+        self._errors_logged: set[str] = set()
         self._build()
         self._connect()
         self._kind_changed()
@@ -93,6 +96,19 @@ class TrainerWindow(QDialog):
         self.iters.setSpecialValueText("preset default")
         self.iters.setSingleStep(100)
         self.iters.setToolTip("Training iterations (for GAN + encoder: each of the two)")
+        self.batch = QSpinBox(self)
+        self.batch.setObjectName("trainerBatch")
+        self.batch.setRange(0, 4096)
+        self.batch.setSpecialValueText("auto")
+        self.batch.setToolTip("Images per iteration. Auto: the preset's, or fewer when the "
+                              "folder holds fewer images than that")
+        self.sample_every = QSpinBox(self)
+        self.sample_every.setObjectName("trainerSampleEvery")
+        self.sample_every.setRange(0, 1_000_000)
+        self.sample_every.setSpecialValueText("preset default")
+        self.sample_every.setValue(SAMPLE_EVERY)
+        self.sample_every.setSuffix(" iterations")
+        self.sample_every.setToolTip("How often the sample sheet beside the losses is renewed")
 
         def row(edit, button):
             box = QHBoxLayout()
@@ -108,6 +124,8 @@ class TrainerWindow(QDialog):
         form.addRow("Model name", self.name)
         form.addRow("Preset", self.preset)
         form.addRow("Iterations", self.iters)
+        form.addRow("Batch size", self.batch)
+        form.addRow("Samples every", self.sample_every)
         self.where = QLabel(f"Models are saved in {self.models_dir}", self)
         self.where.setWordWrap(True)
         form.addRow("", self.where)
@@ -159,7 +177,7 @@ class TrainerWindow(QDialog):
         self.resume_button.clicked.connect(self.resume)
         p = self.process
         p.event.connect(self._event)
-        p.output.connect(self.log.appendPlainText)
+        p.output.connect(self._log_line)
         p.stageStarted.connect(self._stage_started)
         p.ended.connect(self._ended)
 
@@ -180,7 +198,7 @@ class TrainerWindow(QDialog):
     def _update_buttons(self) -> None:
         running = self.process.running
         for widget in (self.kind, self.data, self.data_button, self.pairs, self.data_b,
-                       self.data_b_button, self.name, self.preset):
+                       self.data_b_button, self.name, self.preset, self.batch, self.sample_every):
             widget.setEnabled(not running)
         if not running:
             self._kind_changed()
@@ -198,9 +216,11 @@ class TrainerWindow(QDialog):
             models_dir=self.models_dir, preset=self.preset.currentData(),
             iters=self.iters.value() or None, data_b=Path(second) if second else None,
             pairs=self.pairs.currentData() if kind == "pix2pix" else None,
-            device=self.device, extra=list(self.extra_args))
+            device=self.device, batch=self.batch.value() or None,
+            sample_every=self.sample_every.value() or None, extra=list(self.extra_args))
         if check:
             check_request(request)
+            request.batch = fitting_batch(request)
         return request
 
     def _show_problem(self, text: str) -> None:
@@ -251,6 +271,9 @@ class TrainerWindow(QDialog):
         self.sample.clear()
         self.sample.setText("The latest samples appear here.")
         self._launch(stages(request), 0, resume=False, force=force)
+        if request.batch is not None and not self.batch.value():
+            self._show_note(f"Starting with batch size {request.batch}: the folder holds fewer "
+                            "images than the preset's batch.")
         return True
 
     def resume(self) -> bool:
@@ -266,6 +289,7 @@ class TrainerWindow(QDialog):
     def _launch(self, all_stages, first: int, resume: bool, force: bool) -> None:
         self._stage_offset = first
         self._stage_count = len(all_stages)
+        self._errors_logged.clear()
         self._show_note("Resuming..." if resume else "Starting...")
         self.process.start(all_stages[first:], resume_first=resume, force_first=force)
         self._update_buttons()
@@ -302,7 +326,15 @@ class TrainerWindow(QDialog):
         elif kind == "status":
             self.log.appendPlainText(str(event.get("message", "")))
         elif kind == "error":
-            self.log.appendPlainText("error: " + str(event.get("message", "")))
+            self._log_line("error: " + str(event.get("message", "")))
+
+    def _log_line(self, line: str) -> None:
+        """The trainer reports an error twice (a JSON event and its stderr line): log it once."""
+        if line.startswith("error: "):
+            if line in self._errors_logged:
+                return
+            self._errors_logged.add(line)
+        self.log.appendPlainText(line)
 
     def _progress(self, event: dict) -> None:
         step, total = int(event.get("iter", 0)), max(1, int(event.get("total", 1)))

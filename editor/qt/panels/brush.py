@@ -1,4 +1,7 @@
-"""Brush options: the colour (with a few quick colours) and the size of the active tool."""
+"""Brush options: the colour (with a few quick colours) and the size of the active tool.
+
+The colour rows show only for tools that paint with a colour. The size is shown in pixels
+of the view (the photo's, in the photo view); the tools keep it in model pixels."""
 
 from __future__ import annotations
 
@@ -26,8 +29,9 @@ class BrushPanel(QWidget):
         self.size.setDecimals(1)
         self.size.setSingleStep(0.5)
         self.size.setSuffix(" px")
-        self.size.setToolTip("Size of the active tool in image pixels ([ and ] or the mouse wheel)")
-        self.size.valueChanged.connect(self.sizeChosen)
+        self.size.setToolTip("Size of the active tool in pixels of the shown image "
+                             "([ and ] or the mouse wheel)")
+        self.size.valueChanged.connect(lambda value: self.sizeChosen.emit(value / self._scale))
         self.tool_label = QLabel(self)
         swatches = QGridLayout()
         swatches.setSpacing(2)
@@ -38,13 +42,15 @@ class BrushPanel(QWidget):
             swatch.setToolTip(name)
             swatch.clicked.connect(lambda _=False, n=name: self._emit_color(QColor(n)))
             swatches.addWidget(swatch, i // 6, i % 6)
-        form = QFormLayout(self)
+        self.form = form = QFormLayout(self)
         form.setContentsMargins(6, 6, 6, 6)
         form.addRow("Tool", self.tool_label)
         form.addRow("Colour", self.color_button)
         form.addRow("", swatches)
         form.addRow("Size", self.size)
+        self._color_rows = (1, 2)
         self._color = (255, 0, 0)
+        self._scale = 1.0   # view pixels per model pixel
 
     def show_color(self, color) -> None:
         self._color = tuple(int(c) for c in color)
@@ -53,12 +59,22 @@ class BrushPanel(QWidget):
         self.color_button.setStyleSheet(f"background-color: {name}; color: "
                                         f"{'#000' if sum(self._color) > 380 else '#fff'};")
 
-    def show_tool(self, label: str, size: float, maximum: float) -> None:
+    def show_tool(self, label: str, size: float, maximum: float, uses_color: bool = True,
+                  scale: float = 1.0) -> None:
+        """`size`, `maximum` in model pixels; `scale`: view pixels per model pixel."""
         self.tool_label.setText(label)
+        for row in self._color_rows:
+            self.form.setRowVisible(row, uses_color)
+        self._scale = scale
         self.size.blockSignals(True)
-        self.size.setRange(1.0, maximum)
-        self.size.setValue(size)
+        self.size.setRange(min(1.0, scale), maximum * scale)
+        self.size.setSingleStep(0.5 * scale)
+        self.size.setValue(size * scale)
         self.size.blockSignals(False)
+
+    @property
+    def color_shown(self) -> bool:
+        return self.color_button.isVisibleTo(self)
 
     def _choose_color(self) -> None:
         color = QColorDialog.getColor(QColor(*self._color), self, "Brush colour")

@@ -1,4 +1,6 @@
-"""Interpolation between the previous and the current image: a slider and Play."""
+"""Interpolation between the previous and the current image: a slider, and Play, which runs
+once from the previous image to the current one and ends there (Stop ends it early, also on
+the current image)."""
 
 from __future__ import annotations
 
@@ -25,6 +27,8 @@ class InterpolationPanel(QWidget):
         self.play = QPushButton("Play", self)
         self.play.setObjectName("interpolationPlay")
         self.play.setCheckable(True)
+        self.play.setToolTip("Play from the previous image to the current one, once; "
+                             "Stop goes back to the current image")
         self.play.toggled.connect(self._toggle_play)
         self.mode = QComboBox(self)
         self.mode.addItems(["linear", "slerp"])
@@ -34,7 +38,6 @@ class InterpolationPanel(QWidget):
         self.timer = QTimer(self)
         self.timer.setInterval(FRAME_MS)
         self.timer.timeout.connect(self._advance)
-        self._direction = 1
         self._ready = False
         row = QHBoxLayout()
         row.addWidget(self.play)
@@ -55,6 +58,7 @@ class InterpolationPanel(QWidget):
 
     def _invalidate(self) -> None:
         self._ready = False
+        self.timer.stop()
         self.play.setChecked(False)
         self.slider.blockSignals(True)
         self.slider.setValue(self.frames - 1)
@@ -70,21 +74,30 @@ class InterpolationPanel(QWidget):
         else:
             self.framesWanted.emit(self.mode.currentText())
 
+    @property
+    def playing(self) -> bool:
+        return self.timer.isActive()
+
     def _toggle_play(self, playing: bool) -> None:
+        self.play.setText("Stop" if playing else "Play")
         if playing:
-            if not self._ready:
+            self.slider.blockSignals(True)
+            self.slider.setValue(0)
+            self.slider.blockSignals(False)
+            if self._ready:
+                self.frameChosen.emit(0)
+            else:
                 self.framesWanted.emit(self.mode.currentText())
-            if self.slider.value() == self.frames - 1:
-                self._direction = -1
             self.timer.start()
-        else:
+        elif self.timer.isActive():
             self.timer.stop()
+            self.slider.setValue(self.frames - 1)  # back on the current image
+            self.label.setText("Played: now on the current image")
 
     def _advance(self) -> None:
         if not self._ready:
             return  # wait for the frames
-        value = self.slider.value() + self._direction
-        if not 0 <= value < self.frames:
-            self._direction = -self._direction
-            value = self.slider.value() + self._direction
+        value = self.slider.value() + 1
         self.slider.setValue(value)
+        if value >= self.frames - 1:
+            self.play.setChecked(False)

@@ -31,7 +31,7 @@ def test_a_stroke_and_its_result_are_one_undo_entry():
     stack = History(doc)
     stack.push(history.add_stroke(doc, RED))
     stack.push(history.apply_result(doc, *result()))
-    assert stack.texts() == ["Colour stroke"]
+    assert stack.texts() == ["Colour stroke #ff0000 \u2192 candidate 1 of 3"]
     assert doc.image[0, 0, 0] == 100 and doc.state.z_previous is not None
     stack.undo()
     assert doc.strokes == () and np.array_equal(doc.image, image(10))
@@ -64,7 +64,7 @@ def test_choose_candidate_fix_and_new_start_are_undoable():
     for _ in range(3):
         stack.undo()
     assert doc.image[0, 0, 0] == 100 and not doc.state.fixed and doc.state.chosen == 0
-    assert stack.texts() == ["Colour stroke"]
+    assert stack.texts() == ["Colour stroke #ff0000 \u2192 candidate 1 of 3"]
 
 
 def test_every_change_bumps_the_revision_and_notifies():
@@ -112,3 +112,44 @@ def test_a_warp_edits_around_the_image_being_warped():
     doc = new_doc()
     History(doc).push(history.add_stroke(doc, Stroke(WARP, ((2.0, 2.0), (5.0, 5.0)), 2.0)))
     assert doc.edit_request(EditSettings()).z0 is doc.state.z_current
+
+
+def test_saved_steps_round_trip_to_the_same_states():
+    from editor.model import saved_history
+    doc = new_doc()
+    stack = History(doc)
+    stack.push(history.add_stroke(doc, RED))
+    stack.push(history.apply_result(doc, *result(), costs=np.array([0.1, 0.2, 0.3])))
+    stack.push(history.choose_candidate(doc, 2))
+    stack.push(history.retouch_image(doc, image(77)))
+    stack.push(history.choose_candidate(doc, 0))
+    steps = saved_history.from_commands(stack.commands[:stack.index], doc.state)
+    images = {}
+
+    def add(name, pixels):
+        images[f"{name}-{len(images)}"] = pixels
+        return f"{name}-{len(images) - 1}"
+
+    raw = saved_history.to_json(steps, add)
+    import json
+    raw = json.loads(json.dumps(raw))
+    back = saved_history.from_json(raw, 4, images.__getitem__)
+    assert back.texts == tuple(stack.texts())
+    render = lambda zs: np.stack([image(int(round(z[0] * 10)) + 100) for z in zs])  # noqa: E731
+    rebuilt = saved_history.rebuild(back, render, doc.state)
+    assert [r[0] for r in rebuilt] == stack.texts()
+    assert rebuilt[-1][3] is doc.state
+    start, stroke = rebuilt[0][2], rebuilt[0][3]
+    assert start.strokes == () and stroke.strokes == (RED,)
+    chosen = rebuilt[1][3]
+    assert chosen.chosen == 2 and [c.cost for c in chosen.candidates] == [0.1, 0.2, 0.3]
+    assert np.array_equal(chosen.image, image(103))              # regenerated from its latent
+    retouched = rebuilt[2][3]
+    assert retouched.retouched and np.array_equal(retouched.image, image(77))   # saved pixels
+    raw["states"][1]["current"] = 99
+    try:
+        saved_history.from_json(raw, 4, images.__getitem__)
+    except ValueError as exc:
+        assert "steps.states[1].current" in str(exc)
+    else:
+        raise AssertionError("a bad latent index was accepted")
