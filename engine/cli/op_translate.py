@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ..imaging import load_rgb
+from ..ops.colorize import WORK_SIDE
 from ..ops.translate import DIRECTIONS, PREPARES, translate
 from ._op_io import add_common_args, load, run_image_command
 
@@ -11,16 +12,22 @@ def register(subparsers) -> None:
     parser = subparsers.add_parser(
         "translate", help="translate an image with a pix2pix or cyclegan model",
         description="prepare=auto applies a pix2pix model's input transform (edges, gray) "
-                    "unless the image already looks like such an input.")
+                    "unless the image already looks like such an input. A colourising model "
+                    "keeps the image's own lightness and size and predicts colour at "
+                    "--work-size pixels on the long side.")
     parser.add_argument("image", metavar="IMAGE")
     parser.add_argument("--out", required=True, metavar="OUT.png")
     parser.add_argument("--direction", choices=DIRECTIONS, default="ab")
     parser.add_argument("--prepare", choices=PREPARES, default="auto")
+    parser.add_argument("--work-size", type=int, metavar="PIXELS",
+                        help=f"colourising models: long side the colour is predicted at "
+                             f"(default {WORK_SIDE})")
     add_common_args(parser)
     parser.set_defaults(handler=run_translate)
 
 
 def run_translate(args) -> int:
     return run_image_command(args, "translate", [args.image], lambda: translate(
-        load(args), load_rgb(args.image), direction=args.direction, prepare=args.prepare),
+        load(args), load_rgb(args.image), direction=args.direction, prepare=args.prepare,
+        work_side=args.work_size),
         direction=args.direction)

@@ -11,6 +11,7 @@ import torch
 import torch.nn as nn
 
 from ..config import IMAGE_SIZES, NORMS, UPSAMPLES, _check_choice, _check_positive, num_doublings
+from ..errors import UserError
 from ..registry import register
 from ._blocks import dcgan_init, norm2d, pyramid_widths, upsample_conv
 
@@ -24,6 +25,9 @@ class UNetConfig:
     max_width: int = 256
     norm: str = "batch"
     upsample: str = "resize"
+    # 0: halve down to 1x1 at image_size (pix2pix's U-Net, a fixed input size). n > 0: n
+    # halvings, so the net is fully convolutional: any size that is a multiple of 2 ** n.
+    depth: int = 0
 
     def validate(self) -> None:
         _check_choice("image_size", self.image_size, IMAGE_SIZES)
@@ -31,24 +35,31 @@ class UNetConfig:
             _check_positive(name, getattr(self, name))
         _check_choice("norm", self.norm, NORMS)
         _check_choice("upsample", self.upsample, UPSAMPLES)
+        if not isinstance(self.depth, int) or self.depth < 0:
+            raise UserError(f"depth must be 0 or a positive whole number, got {self.depth!r}")
+
+    @property
+    def levels(self) -> int:
+        return self.depth or num_doublings(self.image_size, base=1)
 
 
 @register("unet")
 class UNet(nn.Module):
-    """Encoder down to 1x1, decoder back up with skip connections; output tanh in [-1, 1]."""
+    """Encoder down to 1x1 (or `depth` halvings), decoder back up with skip connections;
+    output tanh in [-1, 1]."""
     Config = UNetConfig
 
     def __init__(self, config: UNetConfig):
         super().__init__()
         config.validate()
         self.config = config
-        levels = num_doublings(config.image_size, base=1)   # halvings down to 1x1
+        levels = config.levels
         widths = pyramid_widths(config.width, config.max_width, levels - 1)
         bias = config.norm == "none"
         downs = [nn.Sequential(nn.Conv2d(config.in_channels, widths[0], 4, 2, 1),
                                nn.LeakyReLU(0.2, inplace=True))]
         for i in range(1, levels):
-            innermost = i == levels - 1   # 1x1: nothing to normalise over
+            innermost = i == levels - 1 and not config.depth   # 1x1: nothing to normalise
             downs.append(nn.Sequential(
                 nn.Conv2d(widths[i - 1], widths[i], 4, 2, 1, bias=bias or innermost),
                 nn.Identity() if innermost else norm2d(config.norm, widths[i]),

@@ -1,8 +1,10 @@
 """Image-to-image translation with a pix2pix (paired) or cyclegan (unpaired) model.
 
-The image is resized to the model's square resolution (a U-Net's image_size), translated,
+A colourising model (input_transform "gray") goes through engine.ops.colorize instead:
+colour is predicted at a working size and carried to the full photo in chroma only, the
+photo's own lightness kept. Otherwise the image is resized to the model's square resolution (a U-Net's image_size), translated,
 and resized back to its own size (so the aspect ratio survives). A network without a fixed
-size (CycleGAN's ResNet) runs at the image's own size, at most MAX_SIDE pixels on the long
+size (CycleGAN's ResNet, a U-Net with a fixed depth) runs at the image's own size, at most MAX_SIDE pixels on the long
 side, rounded to a multiple of its stride. With prepare="auto", a pix2pix model's input
 transform (config "input_transform": "edges" or "gray", see engine.pairs.make_input) is
 applied first, unless the image already looks like such an input: for "edges" a
@@ -20,6 +22,7 @@ from ..errors import UserError
 from ..imaging import check_rgb, resize, to_tensor, to_uint8
 from ..jobs import CancelToken, Operation, Progress
 from ._common import check_cancel, check_choice, device_of
+from .colorize import colorize, is_colorizer
 
 DIRECTIONS = ("ab", "ba")
 PREPARES = ("auto", "none")
@@ -71,10 +74,12 @@ def working_size(net: torch.nn.Module, model: Model, width: int, height: int) ->
     """(width, height) to run the network at: its square training size when it has one; else
     (fully convolutional nets) the image's own size, shrunk to at most MAX_SIDE on the long
     side and rounded to a multiple of the net's total stride."""
-    size = getattr(getattr(net, "config", None), "image_size", None) or model.config.get("image_size")
+    config = getattr(net, "config", None)
+    depth = int(getattr(config, "depth", 0) or 0)   # a U-Net with a fixed depth: any size
+    size = None if depth else getattr(config, "image_size", None) or model.config.get("image_size")
     if isinstance(size, int) and size > 0:
         return size, size
-    stride = 2 ** int(getattr(getattr(net, "config", None), "downs", 4))
+    stride = 2 ** (depth or int(getattr(config, "downs", 4)))
     factor = min(1.0, MAX_SIDE / max(width, height))
 
     def fit(side: int) -> int:
@@ -84,11 +89,17 @@ def working_size(net: torch.nn.Module, model: Model, width: int, height: int) ->
 
 
 def translate(model: Model, image: np.ndarray, direction: str = "ab", prepare: str = "auto",
-              token: CancelToken | None = None) -> Operation[np.ndarray]:
-    """Yields one Progress with the result as preview; returns uint8 of the image's size."""
+              token: CancelToken | None = None, hints: np.ndarray | None = None,
+              work_side: int | None = None) -> Operation[np.ndarray]:
+    """Yields one Progress with the result as preview; returns uint8 of the image's size.
+    hints and work_side are for colourising models (engine.ops.colorize)."""
     check_rgb(image, "image")
     check_choice("prepare", prepare, PREPARES)
     net = translator(model, direction)
+    if is_colorizer(model):   # its input is the image's lightness, whatever `prepare` says
+        return (yield from colorize(model, net, image, hints, work_side, token))
+    if hints is not None:
+        raise UserError(f"model '{model.name}' takes no colour hints: only a colourising model does")
     prepared = prepare_input(image, input_transform(model, direction), prepare)
     check_cancel(token)
     height, width = image.shape[:2]

@@ -1,4 +1,11 @@
-"""pix2pix: U-Net generator, PatchGAN on (input, output) pairs, L1 weight 100."""
+"""pix2pix: U-Net generator, PatchGAN on (input, output) pairs, L1 weight 100.
+
+`--pairs gray` trains a colouriser instead of an RGB -> RGB map: the input is Lab
+lightness plus colour-hint channels (engine.chroma), the output is chroma ab only, the
+U-Net has a fixed depth (fully convolutional: it runs on a whole photo at any working
+size) and the PatchGAN judges (L, ab). L1 in ab alone is minimised by a washed-out,
+sepia-like average; the adversarial term pushes towards colours real photos have.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +15,8 @@ import numpy as np
 import torch
 
 from ... import checkpoints, registry
+from ...chroma import (AB_SCALE, HINT_CHANNELS, empty_hints, lab_to_rgb, net_chroma,
+                       net_lightness, rgb_to_lab, sample_hints)
 from ...errors import UserError
 from ...imaging import grid, resize, to_tensor, to_uint8
 from ...nets.translators import PatchGANConfig, UNetConfig, patchgan_layers_for
@@ -17,6 +26,10 @@ from ..losses import d_loss, g_loss
 from .base import Task
 
 L1_WEIGHT = 100.0
+# Colouriser: halvings in its U-Net (at most; small test sizes get fewer), and the share of
+# the shorter side a training crop covers (it is resized to --size, so scales vary 2x).
+COLOR_DEPTH = 5
+COLOR_CROP_AREA = (0.25, 1.0)
 
 
 class Pix2PixTask(Task):
@@ -49,18 +62,37 @@ class Pix2PixTask(Task):
         self.skipped = len(self.b_images.skipped) + (len(self.a_images.skipped)
                                                      if self.a_images else 0)
         self.orders["pairs"] = BatchOrder(len(self.pairs), o.batch, o.seed, "the pair list")
-        self.g = registry.build("unet", UNetConfig(image_size=o.size, width=o.width,
-                                                   max_width=8 * o.width)).to(device).train()
+        self.colour = self.mode == "gray"
+        if self.colour:
+            g_config = UNetConfig(image_size=o.size, width=o.width, max_width=8 * o.width,
+                                  in_channels=1 + HINT_CHANNELS, out_channels=2,
+                                  depth=min(COLOR_DEPTH, (o.size // 4).bit_length() - 1))
+        else:
+            g_config = UNetConfig(image_size=o.size, width=o.width, max_width=8 * o.width)
+        self.g = registry.build("unet", g_config).to(device).train()
         self.d = registry.build("patchgan", PatchGANConfig(
-            in_channels=6, width=o.width, layers=patchgan_layers_for(o.size))).to(device).train()
+            in_channels=3 if self.colour else 6, width=o.width,
+            layers=patchgan_layers_for(o.size))).to(device).train()
         self.networks = {"generator": self.g, "discriminator": self.d}
         self.start_networks()
         lr = o.lr or 2e-4
         self.optimizers = {"generator": self.adam(self.g.parameters(), lr),
                            "discriminator": self.adam(self.d.parameters(), lr)}
         shown = [self.pair(i, None) for i in range(min(6, len(self.pairs)))]
-        self.sample_a = to_tensor(np.stack([a for a, _ in shown]), device)
-        self.sample_b = to_tensor(np.stack([b for _, b in shown]), device)
+        if self.colour:
+            shown = [self.colour_pair(b, None) for _, b in shown]
+            self.sample_a = torch.from_numpy(np.stack([a for a, _ in shown])).to(device)
+            self.sample_b = torch.from_numpy(np.stack([b for _, b in shown])).to(device)
+        else:
+            self.sample_a = to_tensor(np.stack([a for a, _ in shown]), device)
+            self.sample_b = to_tensor(np.stack([b for _, b in shown]), device)
+
+    def colour_pair(self, rgb: np.ndarray, rng) -> tuple[np.ndarray, np.ndarray]:
+        """float32 CHW (L + hints, ab target) of an RGB crop; hints only with an rng."""
+        lab = rgb_to_lab(rgb)
+        hints = sample_hints(lab, rng) if rng is not None else empty_hints(*lab.shape[:2])
+        net_in = np.concatenate([net_lightness(lab[..., :1]), hints], axis=2)
+        return net_in.transpose(2, 0, 1).copy(), net_chroma(lab[..., 1:]).transpose(2, 0, 1).copy()
 
     def pair(self, k: int, rng) -> tuple[np.ndarray, np.ndarray]:
         """(input, target) uint8 crops of pair k; rng None gives the centred full crop."""
@@ -76,22 +108,33 @@ class Pix2PixTask(Task):
         else:
             a = None
         h, w = b.shape[:2]
-        crop = random_square_crop(h, w, rng, (0.8, 1.0)) if rng is not None else _centre(h, w)
+        area = COLOR_CROP_AREA if self.mode == "gray" else (0.8, 1.0)
+        crop = random_square_crop(h, w, rng, area) if rng is not None else _centre(h, w)
         b = apply_crop(b, crop, self.size)
         a = apply_crop(a, crop, self.size) if a is not None else make_input(self.transform, b, rng)
         return a, b
 
     def step(self, iteration: int) -> dict[str, float]:
         indices, seed = self.orders["pairs"].next()
-        pairs = [self.pair(int(k), item_rng(seed, pos)) for pos, k in self.my_part(indices)]
-        a = to_tensor(np.stack([p[0] for p in pairs]), self.ctx.device)
-        b = to_tensor(np.stack([p[1] for p in pairs]), self.ctx.device)
+        if self.colour:
+            pairs = []
+            for pos, k in self.my_part(indices):
+                rng = item_rng(seed, pos)
+                pairs.append(self.colour_pair(self.pair(int(k), rng)[1], rng))
+            a = torch.from_numpy(np.stack([p[0] for p in pairs])).to(self.ctx.device)
+            b = torch.from_numpy(np.stack([p[1] for p in pairs])).to(self.ctx.device)
+            cond = a[:, :1]   # D judges colour for this lightness, not for the hints
+        else:
+            pairs = [self.pair(int(k), item_rng(seed, pos)) for pos, k in self.my_part(indices)]
+            a = to_tensor(np.stack([p[0] for p in pairs]), self.ctx.device)
+            b = to_tensor(np.stack([p[1] for p in pairs]), self.ctx.device)
+            cond = a
         fake = self.g(a)
-        loss_d = 0.5 * d_loss("nonsat", self.d(torch.cat([a, b], 1)),
-                              self.d(torch.cat([a, fake.detach()], 1)))
+        loss_d = 0.5 * d_loss("nonsat", self.d(torch.cat([cond, b], 1)),
+                              self.d(torch.cat([cond, fake.detach()], 1)))
         self.optimize("discriminator", loss_d)
         self.d.requires_grad_(False)
-        adv = g_loss("nonsat", self.d(torch.cat([a, fake], 1)))
+        adv = g_loss("nonsat", self.d(torch.cat([cond, fake], 1)))
         l1 = (fake - b).abs().mean()
         self.optimize("generator", adv + L1_WEIGHT * l1)
         self.d.requires_grad_(True)
@@ -104,6 +147,12 @@ class Pix2PixTask(Task):
         self.g.eval()
         out = self.g(self.sample_a)
         self.g.train()
+        if self.colour:
+            def rgb(ab: torch.Tensor) -> np.ndarray:
+                return np.stack([_lab_rgb(L, c) for L, c in zip(self.sample_a[:, 0].cpu().numpy(),
+                                                                ab.cpu().numpy())])
+            rows = np.concatenate([rgb(torch.zeros_like(out)), rgb(out), rgb(self.sample_b)])
+            return grid(rows, columns=len(self.sample_a))
         rows = torch.cat([self.sample_a, out, self.sample_b])
         return grid(to_uint8(rows), columns=len(self.sample_a))
 
@@ -114,7 +163,14 @@ class Pix2PixTask(Task):
         checkpoints.save_model(folder, "pix2pix", self.exported(), training=training,
                                card=self.card(folder, info), description=self.summary,
                                dtype=self.weights_dtype(),
-                               extra={"input_transform": self.transform})
+                               extra={"input_transform": self.transform}
+                               | ({"output": "lab_ab", "hints": True} if self.colour else {}))
+
+
+def _lab_rgb(net_l: np.ndarray, net_ab: np.ndarray) -> np.ndarray:
+    """Network channels (HxW lightness, 2xHxW chroma) -> uint8 RGB."""
+    lab = np.stack([(net_l + 1.0) * 50.0, net_ab[0] * AB_SCALE, net_ab[1] * AB_SCALE], axis=2)
+    return lab_to_rgb(lab)
 
 
 def _centre(h: int, w: int):

@@ -1,0 +1,125 @@
+"""Colourisation at the photo's size: lightness kept, chroma from the net, guided by L."""
+
+import numpy as np
+import pytest
+import torch
+import torch.nn as nn
+
+from engine import checkpoints, registry
+from engine.checkpoints import Model
+from engine.chroma import AB_SCALE, HINT_CHANNELS, hints_from_points, rgb_to_lab, sample_hints
+from engine.errors import UserError
+from engine.jobs import drive
+from engine.ops.translate import translate
+from engine.ops.translate_eval import chroma_error, lightness_psnr
+from engine.pairs import gray
+from support.ops_models import one_thread, translator_model  # noqa: F401
+
+pytestmark = pytest.mark.usefixtures("one_thread")
+
+
+def scene(height=96, width=160, seed=0):
+    """A horizon: bright blue-ish sky over darker green ground, plus noise."""
+    rng = np.random.default_rng(seed)
+    image = np.zeros((height, width, 3), np.float32)
+    image[: height // 2] = (110, 160, 230)
+    image[height // 2:] = (50, 120, 40)
+    image += rng.normal(0, 6, image.shape)
+    return np.clip(image, 0, 255).astype(np.uint8)
+
+
+class ChromaFromLightness(nn.Module):
+    """Stand-in colouriser: bright -> blue (b < 0), dark -> green (a < 0), or the hints'
+    colour where the hint mask is set, so tests can predict its chroma."""
+
+    def __init__(self):
+        super().__init__()
+        self.unused = nn.Parameter(torch.zeros(()))
+
+    def forward(self, x):
+        L, hint_ab, mask = x[:, :1], x[:, 1:3], x[:, 3:4]
+        bright = (L > -0.1).float()
+        blue = torch.cat([torch.zeros_like(L), -0.3 * torch.ones_like(L)], 1)
+        green = torch.cat([-0.3 * torch.ones_like(L), 0.2 * torch.ones_like(L)], 1)
+        ab = bright * blue + (1 - bright) * green
+        return mask * hint_ab + (1 - mask) * ab
+
+
+def lab_model() -> Model:
+    net = ChromaFromLightness().eval()
+    net.config = type("C", (), {"depth": 3, "image_size": 64})()
+    return Model(folder=None, config={"kind": "pix2pix", "name": "test-color",
+                                      "input_transform": "gray", "output": "lab_ab",
+                                      "hints": True}, networks={"generator": net})
+
+
+def test_colourised_photo_keeps_its_lightness_and_takes_the_predicted_chroma():
+    truth = scene()
+    grey = gray(truth)
+    out = drive(translate(lab_model(), grey))
+    assert out.shape == grey.shape and out.dtype == np.uint8
+    assert lightness_psnr(out, grey) >= 45
+    lab = rgb_to_lab(out)
+    sky, ground = lab[:40], lab[56:]
+    assert np.median(sky[..., 2]) < -0.2 * AB_SCALE          # blue
+    assert np.median(ground[..., 1]) < -0.2 * AB_SCALE       # green
+    assert chroma_error(out, truth) < chroma_error(grey, truth)
+
+
+def test_colour_edges_follow_the_photos_edge_not_the_working_grid():
+    """Chroma predicted at 1/8 size would smear over 8+ pixels if stretched; guided by the
+    full-size lightness, the colour switches where the lightness does."""
+    truth = scene(256, 256)
+    grey = gray(truth)
+    out = drive(translate(lab_model(), grey, work_side=32))
+    b = rgb_to_lab(out)[..., 2].mean(axis=1)      # row profile of b
+    edge = 128
+    assert b[edge - 3] < -20 and b[edge + 2] > 10
+
+
+def test_hints_steer_the_colour_where_they_are():
+    grey = gray(scene())
+    hints = hints_from_points(96, 160, [(40, 20, 6, (230, 40, 40))])   # red dab in the sky
+    out = drive(translate(lab_model(), grey, hints=hints))
+    lab = rgb_to_lab(out)
+    assert lab[20, 40, 1] > 20                 # red (a > 0) where the hint is
+    assert lab[20, 130, 1] < 5                 # the rest of the sky is unchanged
+    with pytest.raises(UserError, match="hints must be"):
+        drive(translate(lab_model(), grey, hints=hints[:10]))
+    with pytest.raises(UserError, match="no colour hints"):
+        drive(translate(translator_model(size=16), grey, hints=hints))
+
+
+def test_an_rgb_colouriser_only_gives_its_chroma():
+    """An older RGB -> RGB model's own lightness (blurred, at its small size) is dropped."""
+    model = translator_model(size=16, transform="gray")   # negates the image
+    grey = gray(scene())
+    out = drive(translate(model, grey))
+    assert out.shape == grey.shape and lightness_psnr(out, grey) >= 45
+
+
+def test_a_trained_fully_convolutional_colouriser_runs_at_any_size(tmp_path):
+    unet = registry.build("unet", {"image_size": 32, "in_channels": 1 + HINT_CHANNELS,
+                                   "out_channels": 2, "width": 4, "depth": 3})
+    folder = checkpoints.save_model(tmp_path / "c", "pix2pix", {"generator": unet},
+                                    extra={"input_transform": "gray", "output": "lab_ab"})
+    grey = gray(scene(50, 77))
+    out = drive(translate(checkpoints.load_model(folder), grey))
+    assert out.shape == grey.shape and lightness_psnr(out, grey) >= 45
+    with pytest.raises(UserError, match="working size"):
+        drive(translate(checkpoints.load_model(folder), grey, work_side=4))
+
+
+def test_training_hints_are_patch_means_of_the_photo():
+    flat = scene(96, 160)[:40]          # sky only: a patch's mean is near every pixel of it
+    lab = rgb_to_lab(flat)
+    counts, rng = [], np.random.default_rng(0)
+    for _ in range(200):
+        hints = sample_hints(lab, rng)
+        mask = hints[..., 2] > 0
+        counts.append(mask.any())
+        if mask.any():
+            # every hinted pixel carries a colour close to the photo's there
+            err = np.abs(hints[mask, :2] * AB_SCALE - lab[mask, 1:]).mean()
+            assert err < 6
+    assert 0.3 < np.mean(counts) < 0.7       # about half the items get no hints at all
