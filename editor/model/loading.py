@@ -4,6 +4,7 @@ loading a model, making a start image, and opening a project by regenerating its
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
@@ -20,7 +21,7 @@ from engine.ops.types import EditConstraints, EditSettings
 
 from .document import Candidate, Document, DocState
 from .photo import PhotoLayer, read_photo
-from . import saved_history
+from . import saved_history, tuned
 from .project import ProjectData, ProjectError, load_project
 
 RANDOM, AVERAGE = "random", "average"
@@ -104,6 +105,9 @@ def open_project(path: str | Path, device: torch.device | str,
             f"{path}: the project needs {data.image_size}px images from {data.z_dim}-value "
             f"latents, but model '{model.folder.name}' makes {image_size(model)}px images "
             f"from {generator.z_dim}")
+    photo_tuned, tuned_problem = tuned.fit(data.photo_tuned, model, str(path), data.photo_z)
+    if photo_tuned is not None:  # the project's images were made by the tuned generator
+        generator = photo_tuned.generator
     latents = [data.z_current]
     if data.z_previous is not None:
         latents.append(data.z_previous)
@@ -118,6 +122,8 @@ def open_project(path: str | Path, device: torch.device | str,
     candidate_z = data.candidate_z if data.candidate_z is not None else []
     candidates = tuple(Candidate(z, image) for z, image in zip(candidate_z, rest))
     photo, photo_problem = _project_photo(data, generator)
+    if photo is not None and photo_tuned is not None:
+        photo = dataclasses.replace(photo, tuned=photo_tuned)
     state = DocState(z_current=data.z_current, image=current_image, z_start=data.z_start,
                      fixed=data.fixed, z_previous=data.z_previous, previous_image=previous_image,
                      strokes=data.strokes, candidates=candidates, chosen=data.chosen,
@@ -125,8 +131,8 @@ def open_project(path: str | Path, device: torch.device | str,
     document = Document(model.folder.name, data.image_size, data.z_dim, state)
     steps = saved_history.rebuild(data.steps if photo_problem is None else None,
                                   lambda zs: generate(generator, zs), state)
-    return OpenedProject(data, model, document, 0 if data.retouched else difference, photo_problem,
-                         steps)
+    return OpenedProject(data, model, document, 0 if data.retouched else difference,
+                         photo_problem or tuned_problem, steps)
 
 
 def _project_photo(data: ProjectData, generator) -> tuple[PhotoLayer | None, str | None]:

@@ -30,6 +30,7 @@ class PhotoLayer:
     z_projected: np.ndarray       # float32 Z: G(z_projected) is the photo on the manifold
     projected_image: np.ndarray   # G(z_projected), the 'before' of the edit transfer
     retouched: bool = False       # the pixels differ from the file (inpainted)
+    tuned: object = None          # tuned.TunedGenerator for this projection, once tuned
 
     @classmethod
     def create(cls, path: str | Path, pixels: np.ndarray, z: np.ndarray,
@@ -55,8 +56,13 @@ class PhotoLayer:
                                    preview=make_preview(pixels) if preview is None else preview)
 
     def with_projection(self, z: np.ndarray, image: np.ndarray) -> "PhotoLayer":
+        """A new projection: a generator tuned at the old one no longer belongs to it."""
         return dataclasses.replace(self, z_projected=np.asarray(z, np.float32).reshape(-1),
-                                   projected_image=image)
+                                   projected_image=image, tuned=None)
+
+    def with_tuned(self, tuned, image: np.ndarray) -> "PhotoLayer":
+        """The tuned generator and its image of the projection (the edit transfer's 'before')."""
+        return dataclasses.replace(self, tuned=tuned, projected_image=image)
 
 
 def read_photo(path: str | Path) -> np.ndarray:
@@ -108,5 +114,6 @@ def edited(photo: PhotoLayer, image: np.ndarray, full: bool,
 class PhotoSettings:
     """How hard the editor works on photos (tests use small numbers)."""
     projection_steps: int = 100   # hybrid projection after the encoder's first guess
+    tune_steps: int = 100         # pivotal tuning of the generator after it (0: none)
     inpaint_steps: int = 100
     inpaint_starts: int = 4

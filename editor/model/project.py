@@ -33,9 +33,10 @@ from engine.errors import ImageError, UserError
 from engine.imaging import encode_image, load_rgb, save_image
 from engine.ops.types import EditSettings
 
-from . import saved_history
+from . import saved_history, tuned
 from .document import Document
 from .saved_history import SavedSteps
+from .tuned import TunedGenerator
 from .tools import Stroke, is_finite_number
 
 FORMAT_NAME = "manifold-editor-project"
@@ -71,6 +72,7 @@ class ProjectData:
     photo_path: str | None = None             # the photo the project edits
     photo_z: np.ndarray | None = None         # its projection
     photo_pixels: np.ndarray | None = None    # its retouched pixels (photo.png), if any
+    photo_tuned: TunedGenerator | None = None  # its tuned generator (tuned.py), if any
     steps: SavedSteps | None = None           # the undo history's states (saved_history.py)
 
     @property
@@ -93,6 +95,7 @@ def from_document(doc: Document, settings: EditSettings, history: list[str],
         photo_path=None if photo is None else str(photo.path),
         photo_z=None if photo is None else photo.z_projected,
         photo_pixels=photo.pixels if photo is not None and photo.retouched else None,
+        photo_tuned=None if photo is None else photo.tuned,
         steps=steps)
 
 
@@ -136,6 +139,7 @@ def save_project(path: str | Path, data: ProjectData) -> Path:
     except OSError as exc:
         raise ProjectError(f"{path}: cannot write the project ({exc.strerror or exc})") from None
     _remove_unreferenced_images(path, set(files))
+    tuned.remove_stale(path, set(files))
     return path
 
 
@@ -184,7 +188,7 @@ def _files_for(data: ProjectData) -> dict[str, bytes]:
         "retouched": data.retouched,
         "photo": None if data.photo_path is None else {
             "path": data.photo_path, "z": _floats(data.photo_z),
-            "image": photo_image},
+            "image": photo_image, "tuned": tuned.add_file(files, data.photo_tuned)},
         "steps": saved_history.to_json(data.steps, add),
     }
     files[MANIFEST] = (json.dumps(manifest, indent=1) + "\n").encode("utf-8")
@@ -321,6 +325,10 @@ def _parse(manifest: object, folder: Path, shown: Path) -> ProjectData:
         raise _Invalid("'retouched' must be true or false")
     photo_path, photo_z, photo_pixels = _photo(manifest.get("photo"), folder, shown, z_dim)
     try:
+        photo_tuned = tuned.read_entry(manifest.get("photo"), folder)
+    except ValueError as exc:
+        raise _Invalid(str(exc)) from None
+    try:
         steps = saved_history.from_json(
             manifest.get("steps"), z_dim,
             lambda name: _image({"step": name}, "step", folder, shown, image_size, required=True))
@@ -332,7 +340,7 @@ def _parse(manifest: object, folder: Path, shown: Path) -> ProjectData:
                        settings=settings, history=history, current_image=current_image,
                        previous_image=previous_image, model_folder=model_folder,
                        retouched=retouched, photo_path=photo_path, photo_z=photo_z,
-                       photo_pixels=photo_pixels, steps=steps)
+                       photo_pixels=photo_pixels, photo_tuned=photo_tuned, steps=steps)
 
 
 def _photo(raw: object, folder: Path, shown: Path, z_dim: int):

@@ -20,7 +20,7 @@ from engine.ops.generate import generate
 from engine.ops.types import EditSettings
 
 from ..jobs import Job, JobRunner
-from ..model import history, loading, saved_history
+from ..model import history, loading, saved_history, tuned
 from ..model.document import Document
 from ..model.mask import PaintMask
 from ..model.photo import PhotoSettings, preview_square
@@ -183,6 +183,10 @@ class EditorController(QObject):
         self.documentChanged.emit()
         self.displayChanged.emit()
 
+    def doc_model(self) -> checkpoints.Model | None:
+        """The model the document's ops use: with its photo's tuned generator when it has one."""
+        return tuned.model_for(self.model, None if self.doc is None else self.doc.photo)
+
     def push(self, command: history.Command) -> None:
         wrapper = UndoCommand(self.doc, command)
         self.undo_stack.push(wrapper)
@@ -253,7 +257,7 @@ class EditorController(QObject):
         if request is None:
             self.edits.cancel()
             return None
-        model, doc = self.model, self.doc
+        model, doc = self.doc_model(), self.doc
 
         def work(token):
             from engine.ops.edit import edit  # first use imports the losses: off the GUI thread
@@ -326,7 +330,7 @@ class EditorController(QObject):
         """'random', 'average' or 'restart' (back to the start image); undoable."""
         if self.doc is None or self.model is None:
             return None
-        model, doc = self.model, self.doc
+        model, doc = self.doc_model(), self.doc
         if which == "restart":
             z, text = doc.state.z_start, "Restart"
         else:
@@ -366,7 +370,7 @@ class EditorController(QObject):
 
     def request_frames(self, mode: str = "linear") -> Job | None:
         """Render the frames from the previous to the current image (off the GUI thread)."""
-        doc, model = self.doc, self.model
+        doc, model = self.doc, self.doc_model()
         if doc is None or model is None or doc.state.z_previous is None:
             return None
         key = (doc, doc.revision, mode)
@@ -455,6 +459,7 @@ class EditorController(QObject):
         if opened.photo_problem:
             self.error.emit(opened.photo_problem)
         self.projectOpened.emit(None if recovered else path)
+        self.photos.tuning.start()  # a photo saved before (or without) its tuning
 
     def _restore_steps(self, steps) -> None:
         """The saved undo steps back on the stack, ending on the opened state."""

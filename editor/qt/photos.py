@@ -20,6 +20,7 @@ from ..jobs import Job, JobRunner
 from ..model import history, loading
 from ..model.photo import PhotoLayer, PhotoSettings, edited
 from ..model.project import export_image
+from .tuning import PhotoTuning
 from ..model.tools import rasterize
 
 
@@ -37,6 +38,7 @@ class PhotoController(QObject):
         self.projections = JobRunner("projection", self)
         self.transfers = JobRunner("transfer", self)
         self.exports = JobRunner("photo-export", self)
+        self.tuning = PhotoTuning(self, self)   # runs on self.projections, after a projection
         self._shown: tuple[PhotoLayer, np.ndarray, np.ndarray] | None = None  # photo, image, result
 
     @property
@@ -111,6 +113,7 @@ class PhotoController(QObject):
         self.c.result.emit(f"Projection done: {result.psnr:.1f} dB after {result.steps} steps "
                            f"in {result.seconds:.1f} s")
         self.projectionFinished.emit("applied")
+        self.tuning.start()
 
     def _ended(self, job: Job, outcome: str, message: str) -> None:
         if outcome == "failed":

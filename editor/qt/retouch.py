@@ -141,7 +141,7 @@ class RetouchController(QObject):
 
     def inpaint(self) -> Job | None:
         """Fill the masked region of the view's target with the model's best guess."""
-        doc, model = self.c.doc, self.c.model
+        doc, model = self.c.doc, self.c.doc_model()
         if doc is None or model is None:
             return None
         target = self.target()

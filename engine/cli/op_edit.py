@@ -13,6 +13,7 @@ from ..imaging import load_image, load_mask, save_image
 from ..ops._common import gan_networks, image_size_of
 from ..ops.edit import edit
 from ..ops.types import EditConstraints, EditSettings, Warp
+from ._tuned import add_tuned_arg, apply_tuned
 from ._op_io import (add_common_args, check_image_output, check_npy_output, check_outputs, load,
                      load_latent, numbered, report, run, save_latent)
 
@@ -40,6 +41,7 @@ def register(subparsers) -> None:
     parser.add_argument("--starts", type=int, default=defaults.starts)
     parser.add_argument("--steps", type=int, default=defaults.steps)
     parser.add_argument("--seed", type=int, default=defaults.seed)
+    add_tuned_arg(parser)
     add_common_args(parser, DEFAULT_MODEL)
     parser.set_defaults(handler=run_edit)
 
@@ -106,10 +108,12 @@ def run_edit(args) -> int:
         raise UserError(f"--candidates must be at least 1, got {args.candidates}")
     outputs = [args.out] + [numbered(args.out, i) for i in range(1, args.candidates)]
     check_outputs(outputs + ([args.save_z] if args.save_z else []),
-                  [args.z, args.strokes, args.strokes_mask, args.sketch])
+                  [args.z, args.strokes, args.strokes_mask, args.sketch, args.tuned])
     warps = [parse_warp(text) for text in args.warp]
     z0 = load_latent(args.z) if args.z else None
-    model = load(args)
+    model, pivot = apply_tuned(args, load(args))
+    if z0 is None and pivot is not None:
+        z0 = pivot  # a tuned generator edits its photo: from the pivot, fixed
     generator, _, _ = gan_networks(model)
     size = image_size_of(generator)
     constraints = EditConstraints(warps=warps)

@@ -11,6 +11,7 @@ from ..imaging import save_image
 from ..ops._common import gan_networks
 from ..ops.generate import check_latents, generate
 from ..ops.interpolate import MODES, interpolate
+from ._tuned import add_tuned_arg, apply_tuned
 from ._op_io import add_common_args, check_outputs, load, load_latent, report, save_latent
 
 
@@ -23,6 +24,7 @@ def register(subparsers) -> None:
     parser.add_argument("--frames", type=int, default=16)
     parser.add_argument("--mode", choices=MODES, default="linear")
     parser.add_argument("--out", required=True, metavar="DIR", help="output folder")
+    add_tuned_arg(parser)
     add_common_args(parser, DEFAULT_MODEL)
     parser.set_defaults(handler=run_interpolate)
 
@@ -35,8 +37,8 @@ def run_interpolate(args) -> int:
     z0, z1 = load_latent(args.z0), load_latent(args.z1)
     frames = interpolate(z0, z1, args.frames, args.mode)
     names = [out / f"frame_{i:03d}.png" for i in range(len(frames))]
-    check_outputs(names + [out / "latents.npy"], [args.z0, args.z1])
-    model = load(args)
+    check_outputs(names + [out / "latents.npy"], [args.z0, args.z1, args.tuned])
+    model, _ = apply_tuned(args, load(args))
     generator, _, _ = gan_networks(model)
     images = generate(generator, check_latents(frames, generator.z_dim))
     for name, image in zip(names, images):

@@ -2,7 +2,8 @@
 
 - Reconstruction: each image (centre square at the model's resolution) projected with the
   encoder, with hybrid (encoder + `steps` of optimisation), and with optimisation alone
-  given the same wall time as hybrid took on that image.
+  given the same wall time as hybrid took on that image; then pivotal tuning (ops.tune) of
+  the generator at hybrid's latent ("pti"; its seconds are the tuning's, on top of hybrid's).
 - Inpainting: a centred square hole (`hole` x the side) filled by `inpaint` vs OpenCV's
   Telea method; PSNR over the hole's pixels only.
 - Diversity (engine.ops.diversity): 256 samples against the folder's images (all of them,
@@ -29,6 +30,7 @@ from .diversity import diversity, generate
 from .inpaint import inpaint
 from .metrics import psnr
 from .project import project
+from .tune import tune
 from .upscale import sr_scale, upscale
 
 
@@ -97,6 +99,8 @@ def _evaluate_gan(model: Model, files: list[Path], steps: int, inpaint_steps: in
     size = image_size_of(generator)
     methods = (["encoder"] if encoder is not None else []) + (["hybrid", "optimize"]
                                                               if encoder is not None else ["optimize"])
+    if encoder is not None:
+        methods.append("pti")
     scores: dict[str, list[float]] = {m: [] for m in methods}
     seconds: dict[str, list[float]] = {m: [] for m in methods}
     inpaint_scores: dict[str, list[float]] = {"ours": [], "telea": []}
@@ -108,11 +112,13 @@ def _evaluate_gan(model: Model, files: list[Path], steps: int, inpaint_steps: in
     step = 0
     for path in files:
         target = fit_to_model(load_rgb(path), size, str(path))
-        hybrid_time = None
+        hybrid_time = pivot = None
         for method in methods:
             check_cancel(token)
             step += 1
-            if method == "optimize" and hybrid_time is not None:
+            if method == "pti":
+                op = tune(model, target, pivot, token=token)
+            elif method == "optimize" and hybrid_time is not None:
                 op = project(model, target, "optimize", steps=steps * 20, token=token,
                              time_budget=hybrid_time)
             else:
@@ -122,7 +128,7 @@ def _evaluate_gan(model: Model, files: list[Path], steps: int, inpaint_steps: in
             scores[method].append(result.psnr)
             seconds[method].append(result.seconds)
             if method == "hybrid":
-                hybrid_time = result.seconds
+                hybrid_time, pivot = result.seconds, result.z
         step += 1
         damaged = target.copy()
         damaged[mask] = 0

@@ -11,7 +11,6 @@ from PySide6.QtWidgets import QSizePolicy, QWidget
 from ..images import from_qimage
 
 SKETCH_SIDE = 256        # drawing resolution (pixels)
-MIN_SCREEN_SIDE = 256    # on screen at least one screen pixel per sketch pixel
 PEN, ERASER = "pen", "eraser"
 
 
@@ -22,7 +21,7 @@ class SketchPad(QWidget):
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.setObjectName("sketchPad")
-        self.setMinimumSize(MIN_SCREEN_SIDE, MIN_SCREEN_SIDE)
+        self.setMinimumSize(160, 160)
         self.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Expanding)
         self.setCursor(Qt.CrossCursor)
         self.image = QImage(SKETCH_SIDE, SKETCH_SIDE, QImage.Format_RGB888)

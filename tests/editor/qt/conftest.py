@@ -16,7 +16,8 @@ from engine.ops.types import EditSettings
 from ui_helpers import wait_loaded
 
 FAST_EDIT = EditSettings(starts=8, candidates=4, steps=20, preview_every=5, seed=0)
-FAST_PHOTO = PhotoSettings(projection_steps=10, inpaint_steps=10, inpaint_starts=2)
+FAST_PHOTO = PhotoSettings(projection_steps=10, inpaint_steps=10, inpaint_starts=2,
+                           tune_steps=0)  # tests of tuning turn it on (test_ui_tuning.py)
 
 
 @pytest.fixture(autouse=True)
