@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QSizePolicy, QWidget
 from ..images import from_qimage
 
 SKETCH_SIDE = 256        # drawing resolution (pixels)
+MIN_SCREEN_SIDE = 256    # on screen at least one screen pixel per sketch pixel
 PEN, ERASER = "pen", "eraser"
 
 
@@ -21,7 +22,7 @@ class SketchPad(QWidget):
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
         self.setObjectName("sketchPad")
-        self.setMinimumSize(160, 160)
+        self.setMinimumSize(MIN_SCREEN_SIDE, MIN_SCREEN_SIDE)
         self.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Expanding)
         self.setCursor(Qt.CrossCursor)
         self.image = QImage(SKETCH_SIDE, SKETCH_SIDE, QImage.Format_RGB888)

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import (QButtonGroup, QComboBox, QHBoxLayout, QLabel, QPu
                                QSizePolicy, QSpinBox, QVBoxLayout, QWidget)
 
 from ..images import to_pixmap
-from .sketch_pad import ERASER, PEN, SketchPad
+from .sketch_pad import ERASER, MIN_SCREEN_SIDE, PEN, SketchPad
 
 DIRECTIONS = {"ab": "A \u2192 B", "ba": "B \u2192 A"}
 
@@ -56,7 +56,7 @@ class TranslatePanel(QWidget):
         self.output.setObjectName("translateOutput")
         self.output.setAlignment(Qt.AlignCenter)
         self.output.setWordWrap(True)
-        self.output.setMinimumSize(160, 160)
+        self.output.setMinimumSize(MIN_SCREEN_SIDE, MIN_SCREEN_SIDE)
         self.output.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Expanding)
         self.save = QPushButton("Save result...", self)
         self.save.setEnabled(False)
@@ -149,7 +149,10 @@ class TranslatePanel(QWidget):
         if self.pad.is_blank():
             return  # cleared while the translation ran
         self.result = image
-        side = max(64, min(self.output.width(), self.output.height()))
-        self.output.setPixmap(to_pixmap(image).scaled(side, side, Qt.KeepAspectRatio,
-                                                      Qt.SmoothTransformation))
+        # At its own size; only shrunk when the dock is smaller (never blown up to blur).
+        pixmap = to_pixmap(image)
+        side = min(self.output.width(), self.output.height())
+        if side < max(image.shape[:2]):
+            pixmap = pixmap.scaled(side, side, Qt.KeepAspectRatio, Qt.SmoothTransformation)
+        self.output.setPixmap(pixmap)
         self.save.setEnabled(True)

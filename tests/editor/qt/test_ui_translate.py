@@ -45,6 +45,12 @@ def test_a_drawing_is_translated_after_each_stroke(translate_window, qtbot, tiny
     assert (drawing < 128).any() and drawing[5, 250].tolist() == [255, 255, 255]
     assert panel.result is done.args[0] and not panel.output.pixmap().isNull()
     assert panel.save.isEnabled()
+    # the pad gets a screen pixel per sketch pixel; the result is never blown up
+    assert min(panel.pad.width(), panel.pad.height()) >= 256
+    shown = panel.output.pixmap()
+    assert max(shown.width(), shown.height()) <= 256
+    if min(panel.output.width(), panel.output.height()) >= 256:
+        assert (shown.width(), shown.height()) == (256, 256)
 
     # Every stroke starts a translation (cancelling one still running); the last is shown.
     draw(qtbot, panel.pad, [(20, 200), (230, 200)])
