@@ -34,6 +34,7 @@ SAMPLE_NAME = "samples.png"
 MODEL_KINDS = ("gan", "sr", "pix2pix", "cyclegan")
 DEFAULT_MODEL = "outdoor64"
 MODEL_PATH_ENV = "MANIFOLD_MODEL_PATH"
+MAX_CONFIG_BYTES = 1024 * 1024   # the shipped configs are a few kB
 PICKLE_SUFFIXES = (".pt", ".pth", ".pkl", ".pickle", ".ckpt", ".bin", ".tar")
 _SAFE_FILE_NAME = re.compile(r"^[A-Za-z0-9_.-]+\.safetensors$")
 _SAFE_ROLE = re.compile(r"^[A-Za-z0-9_-]+$")
@@ -154,10 +155,15 @@ def read_model_config(folder: str | os.PathLike) -> dict:
             if folder.is_dir() else []
         hint = f" (found pickle file(s) {', '.join(pickles)}, which are never loaded)" if pickles else ""
         raise CheckpointError(f"{folder}: not a model folder, {CONFIG_NAME} is missing{hint}")
+    _inside(folder, CONFIG_NAME)
+    size = path.stat().st_size
+    if size > MAX_CONFIG_BYTES:
+        raise CheckpointError(f"{path}: {size:,} bytes is too large for a model config "
+                              f"(the limit is {MAX_CONFIG_BYTES:,})")
     try:
         config = json.loads(path.read_text(encoding="utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise CheckpointError(f"{path}: not valid JSON ({exc})") from None
+    except (ValueError, RecursionError) as exc:   # bad UTF-8 or JSON, absurd nesting or digits
+        raise CheckpointError(f"{path}: not valid JSON ({str(exc)[:200]})") from None
     if not isinstance(config, dict):
         raise CheckpointError(f"{path}: expected a JSON object")
     version = config.get("format_version")
@@ -192,10 +198,20 @@ def _check_network_entry(path: Path, role: str, entry: Any) -> None:
         raise CheckpointError(f"{path}: network '{role}' config must be a JSON object")
 
 
+# dtypes a weight file may hold: the float types this program writes (integer counters such
+# as BatchNorm's num_batches_tracked stay int64).
+_FLOAT_DTYPES = {"F32", "F16", "BF16"}
+_INT_DTYPES = {"I64"}
+
+
 def load_model(name_or_path: str | os.PathLike, device: torch.device | str = "cpu",
                roles: Iterable[str] | None = None,
                search_dirs: Iterable[str | os.PathLike] | None = None) -> Model:
-    """Load a model folder (by path, or by name from the model search path)."""
+    """Load a model folder (by path, or by name from the model search path).
+
+    Before any network is allocated, each one is planned on the meta device (bounded in
+    size) and its weight file's header is checked against it: names, shapes and dtypes.
+    After loading, one probe forward pass refuses a network whose outputs are not finite."""
     folder = resolve_model(name_or_path, search_dirs)
     config = read_model_config(folder)
     wanted = list(config["networks"]) if roles is None else list(roles)
@@ -204,14 +220,103 @@ def load_model(name_or_path: str | os.PathLike, device: torch.device | str = "cp
         entry = config["networks"].get(role)
         if entry is None:
             continue  # Model.net() reports the absence when it is actually needed
+        path = _inside(folder, entry["file"])
         try:
-            net = registry.build(entry["arch"], entry["config"])
+            planned = registry.plan(entry["arch"], entry["config"])
         except UserError as exc:
             raise CheckpointError(f"{folder / CONFIG_NAME}: network '{role}': {exc}") from None
-        tensors, _ = load_tensors(folder / entry["file"])
-        load_state_into(net, tensors, str(folder / entry["file"]))
-        model.networks[role] = net.to(device).eval()
+        check_header(path, planned.state_dict())
+        net = registry.build(entry["arch"], entry["config"])
+        tensors, _ = load_tensors(path)
+        load_state_into(net, tensors, str(path))
+        net = net.to(device).eval()
+        probe(net, f"{folder}: network '{role}'")
+        model.networks[role] = net
     return model
+
+
+def read_header(path: Path) -> dict[str, tuple[str, tuple[int, ...]]]:
+    """name -> (safetensors dtype, shape), from the file's header only."""
+    refuse_pickle(path)
+    if not path.is_file():
+        raise CheckpointError(f"{path}: file not found")
+    try:
+        with open(path, "rb") as f:
+            length = int.from_bytes(f.read(8), "little")
+            if not 2 <= length <= min(_MAX_HEADER_BYTES, path.stat().st_size - 8):
+                raise ValueError(f"header length {length}")
+            header = json.loads(f.read(length))
+        return {name: (str(v["dtype"]), tuple(int(d) for d in v["shape"]))
+                for name, v in header.items() if name != "__metadata__"}
+    except (OSError, ValueError, RecursionError, TypeError, KeyError, AttributeError) as exc:
+        raise CheckpointError(f"{path}: damaged or not a safetensors file ({exc})") from None
+
+
+_MAX_HEADER_BYTES = 16 * 1024 * 1024
+
+
+def check_header(path: Path, expected: dict[str, torch.Tensor]) -> None:
+    """Names, shapes and dtypes in the file match the network `expected` describes."""
+    header = read_header(path)
+    missing = sorted(set(expected) - set(header))
+    unexpected = sorted(set(header) - set(expected))
+    wrong = [f"{k} {header[k][1]} (expected {tuple(v.shape)})"
+             for k, v in expected.items() if k in header and header[k][1] != tuple(v.shape)]
+    dtypes = [f"{k} is {header[k][0]}" for k, v in expected.items() if k in header
+              and header[k][0] not in (_FLOAT_DTYPES if v.is_floating_point() else _INT_DTYPES)]
+    problems = []
+    if missing:
+        problems.append("missing " + _few(missing))
+    if unexpected:
+        problems.append("unexpected " + _few(unexpected))
+    if wrong:
+        problems.append("wrong shape " + _few(wrong))
+    if dtypes:
+        problems.append("wrong type " + _few(dtypes) + " (weights must be F32, F16 or BF16)")
+    if problems:
+        raise CheckpointError(f"{path}: weights do not match the architecture: " + "; ".join(problems))
+
+
+@torch.no_grad()
+def probe(net: nn.Module, what: str) -> None:
+    """One small forward pass; finite weights can still give NaN (a negative BatchNorm
+    running variance, say). A network whose input this cannot guess is not probed."""
+    for name, buffer in net.named_buffers():
+        if name.endswith("running_var") and bool((buffer < 0).any()):
+            raise CheckpointError(f"{what}: {name} has negative values (a variance cannot be), "
+                                  f"so it would draw NaN")
+    inputs = _probe_inputs(net)
+    if inputs is None:
+        return
+    try:
+        out = net(inputs)
+    except Exception:   # noqa: BLE001 (a guessed input that does not fit: no verdict)
+        return
+    outs = out if isinstance(out, (tuple, list)) else [out]
+    for tensor in outs:
+        if isinstance(tensor, torch.Tensor) and tensor.is_floating_point() \
+                and not bool(torch.isfinite(tensor).all()):
+            raise CheckpointError(f"{what}: gives NaN or infinite outputs on a test input; "
+                                  f"the weights are unusable")
+
+
+def _probe_inputs(net: nn.Module) -> torch.Tensor | None:
+    try:
+        device = next(net.parameters()).device
+    except StopIteration:
+        return None
+    config = getattr(net, "config", None)
+    z_dim = getattr(net, "z_dim", None)
+    if "generator" in getattr(net, "arch", "") and isinstance(z_dim, int):
+        gen = torch.Generator().manual_seed(0)
+        z = torch.cat([torch.zeros(1, z_dim), torch.rand(1, z_dim, generator=gen) * 2 - 1])
+        return z.to(device)
+    size = getattr(config, "image_size", 32)
+    channels = getattr(config, "in_channels", 3)
+    if not isinstance(size, int) or not isinstance(channels, int) or size * channels > 4096:
+        return None
+    ramp = torch.linspace(-1, 1, size * size).reshape(1, 1, size, size)
+    return ramp.repeat(2, channels, 1, 1).to(device)
 
 
 class FileLedger(Protocol):
@@ -478,39 +583,59 @@ class ModelInfo:
 
 
 def list_models(extra_dirs: Iterable[str | os.PathLike] | None = None) -> list[ModelInfo]:
-    """Every model folder on the search path; a broken one is listed with its error."""
+    """Every model folder on the search path; a broken one is listed with its error, and
+    one that cannot even be looked at never hides the others."""
     found: dict[str, ModelInfo] = {}
     for root in model_dirs(extra_dirs):
-        if not root.is_dir():
-            continue
-        for folder in sorted(p for p in root.iterdir() if (p / CONFIG_NAME).is_file()):
+        try:
+            folders = sorted(p for p in root.iterdir() if (p / CONFIG_NAME).is_file()) \
+                if root.is_dir() else []
+        except OSError:
+            continue   # an unreadable folder on the search path
+        for folder in folders:
             if folder.name not in found:
                 found[folder.name] = describe_model(folder)
     return list(found.values())
 
 
 def describe_model(folder: Path) -> ModelInfo:
-    size = sum(p.stat().st_size for p in folder.glob("*.safetensors"))
+    size = 0
+    for path in folder.glob("*.safetensors"):
+        try:
+            size += path.stat().st_size
+        except OSError:
+            pass   # a dangling link: the config check below reports the real problem
     sample = folder / SAMPLE_NAME
     try:
         config = read_model_config(folder)
+        for entry in config["networks"].values():
+            _inside(folder, entry["file"])
     except CheckpointError as exc:
         return ModelInfo(folder.name, folder, "?", folder.name, "", size, [], None, str(exc))
+    except (OSError, ValueError, RecursionError) as exc:
+        return ModelInfo(folder.name, folder, "?", folder.name, "", size, [], None,
+                         f"{folder}: cannot be read ({exc})")
     return ModelInfo(
         name=folder.name, folder=folder, kind=config["kind"],
-        display_name=str(config.get("display_name") or folder.name),
-        summary=card_summary(folder) or str(config.get("description", "")),
+        display_name=str(config.get("display_name") or folder.name)[:200],
+        summary=card_summary(folder) or str(config.get("description", ""))[:2000],
         size_bytes=size, roles=list(config["networks"]),
         sample=sample if sample.is_file() else None)
+
+
+_CARD_READ_BYTES = 64 * 1024   # the summary is the card's first paragraph
 
 
 def card_summary(folder: Path) -> str:
     """The first paragraph of prose in the model card."""
     card = folder / CARD_NAME
-    if not card.is_file():
+    try:
+        with open(card, "rb") if card.is_file() else contextlib.nullcontext(None) as f:
+            text = f.read(_CARD_READ_BYTES).decode("utf-8", errors="replace") if f else ""
+    except OSError:
         return ""
     lines = []
-    for line in card.read_text(encoding="utf-8", errors="replace").splitlines():
+    for line in text.splitlines():
         stripped = line.strip()
         if not stripped:
             if lines:
@@ -560,15 +685,13 @@ def _parse_state_skeleton(path: Path, metadata: dict) -> Any:
 
 
 def load_state(path: str | os.PathLike) -> Any:
+    path = Path(path)
     tensors, metadata = load_tensors(path)
-    try:
-        skeleton = json.loads(metadata["state"])
-    except (KeyError, json.JSONDecodeError):
-        raise CheckpointError(f"{path}: not a training-state file") from None
+    skeleton = _parse_state_skeleton(path, metadata)
     try:
         return _unflatten(skeleton, tensors)
-    except (KeyError, TypeError, ValueError) as exc:
-        raise CheckpointError(f"{path}: damaged training state ({exc})") from None
+    except (KeyError, TypeError, ValueError, IndexError, AttributeError, RecursionError) as exc:
+        raise CheckpointError(f"{path}: damaged training state ({str(exc)[:200]})") from None
 
 
 def _flatten(value: Any, key: str, tensors: dict[str, torch.Tensor]) -> Any:

@@ -8,8 +8,10 @@ message that names the file.
 
 from __future__ import annotations
 
+import errno
 import io
 import os
+import stat
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,6 +27,9 @@ from .errors import ImageError
 # on as well; we refuse before decoding anything larger.
 MAX_PIXELS = 64_000_000
 ImageFile.LOAD_TRUNCATED_IMAGES = False
+# The formats we open, by Pillow's format name; nothing else is ever handed to a decoder
+# (an EPS named .png would otherwise run Ghostscript). GIF: its first frame.
+OPEN_FORMATS = ("PNG", "JPEG", "WEBP", "BMP", "TIFF", "GIF")
 SAVE_FORMATS = {".png": "PNG", ".jpg": "JPEG", ".jpeg": "JPEG", ".webp": "WEBP",
                 ".bmp": "BMP", ".tif": "TIFF", ".tiff": "TIFF"}
 IMAGE_SUFFIXES = tuple(SAVE_FORMATS)
@@ -43,16 +48,40 @@ class LoadedImage:
         return self.rgb.shape[1], self.rgb.shape[0]
 
 
-def load_image(path: str | os.PathLike, max_pixels: int = MAX_PIXELS) -> LoadedImage:
+def check_input_file(path: str | os.PathLike, what: str = "file") -> Path:
+    """A readable regular file, or an ImageError that says what the path really is."""
     path = Path(path)
-    if not path.is_file():
-        raise ImageError(f"{path}: file not found")
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        if path.is_symlink():
+            raise ImageError(f"{path}: a symbolic link to {os.readlink(path)}, "
+                             f"which does not exist") from None
+        raise ImageError(f"{path}: {what} not found") from None
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise ImageError(f"{path}: a symbolic link loop (it never reaches a file)") from None
+        raise ImageError(f"{path}: cannot be read ({exc.strerror or exc})") from None
+    if stat.S_ISDIR(info.st_mode):
+        raise ImageError(f"{path}: is a folder, not a {what}")
+    if not stat.S_ISREG(info.st_mode):
+        kind = "a named pipe (FIFO)" if stat.S_ISFIFO(info.st_mode) else \
+            "a device" if stat.S_ISCHR(info.st_mode) or stat.S_ISBLK(info.st_mode) else \
+            "a socket" if stat.S_ISSOCK(info.st_mode) else "not a regular file"
+        raise ImageError(f"{path}: is {kind}, not a regular {what}")
+    if not os.access(path, os.R_OK):
+        raise ImageError(f"{path}: cannot be read (permission denied)")
+    return path
+
+
+def load_image(path: str | os.PathLike, max_pixels: int = MAX_PIXELS) -> LoadedImage:
+    path = check_input_file(path, "image file")
     if path.stat().st_size == 0:
         raise ImageError(f"{path}: empty file (0 bytes)")
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(path) as image:
+            with Image.open(path, formats=OPEN_FORMATS) as image:
                 width, height = image.size
                 if width * height > max_pixels:
                     raise ImageError(f"{path}: {width}x{height} is {width * height / 1e6:.0f} "
@@ -65,12 +94,15 @@ def load_image(path: str | os.PathLike, max_pixels: int = MAX_PIXELS) -> LoadedI
                 # In place: a copy would cost another full-size image (200 MB for 50 MP).
                 ImageOps.exif_transpose(image, in_place=True)
                 rgb, alpha = _to_rgb(image)
-    except ImageError:
-        raise
+    except ImageError as exc:
+        if str(exc).startswith(str(path)):
+            raise
+        raise ImageError(f"{path}: {exc}") from None
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         raise ImageError(f"{path}: refused as a possible decompression bomb (too many pixels)") from None
     except UnidentifiedImageError:
-        raise ImageError(f"{path}: not an image file, or a format that is not supported") from None
+        raise ImageError(f"{path}: not an image file, or a format that is not supported "
+                         f"(supported: {', '.join(OPEN_FORMATS)})") from None
     except (OSError, SyntaxError, ValueError, EOFError) as exc:
         raise ImageError(f"{path}: damaged or truncated image ({exc})") from None
     return LoadedImage(rgb=rgb, alpha=alpha, path=path, source_mode=mode)
@@ -102,7 +134,12 @@ def _to_rgb(image: Image.Image) -> tuple[np.ndarray, np.ndarray | None]:
         return np.repeat(grey[..., None], 3, axis=2), None
     if mode == "F":
         data = np.asarray(image, dtype=np.float64)
-        high = 1.0 if data.max() <= 1.0 else 255.0
+        finite = np.isfinite(data)
+        if not finite.any():
+            raise ImageError("float image has no finite pixels (all NaN or infinity)")
+        # NaN and -inf count as black, +inf as white; the scale comes from the finite ones.
+        high = 1.0 if data[finite].max() <= 1.0 else 255.0
+        data = np.where(np.isnan(data), 0.0, np.clip(data, 0.0, high))
         grey = np.clip(data / high * 255.0 + 0.5, 0, 255).astype(np.uint8)
         return np.repeat(grey[..., None], 3, axis=2), None
     if mode == "P":

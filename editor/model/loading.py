@@ -98,7 +98,8 @@ def open_project(path: str | Path, device: torch.device | str,
     regenerate every image from the latents."""
     data = load_project(path)
     model = current if current is not None and current.folder.name == data.model \
-        and _device_of(current) == torch.device(device) else _project_model(data, device, search_dirs)
+        and _device_of(current) == torch.device(device) else _project_model(data, device, search_dirs,
+                                                                          Path(path))
     generator = model.generator()
     if generator.z_dim != data.z_dim or image_size(model) != data.image_size:
         raise ProjectError(
@@ -151,16 +152,25 @@ def _project_photo(data: ProjectData, generator) -> tuple[PhotoLayer | None, str
                              retouched=data.photo_pixels is not None), None
 
 
-def _project_model(data: ProjectData, device, search_dirs) -> checkpoints.Model:
+def _project_model(data: ProjectData, device, search_dirs, project: Path) -> checkpoints.Model:
+    """The project's model by name from the search path; its `model_folder` hint only when
+    it is a relative path inside the folder that holds the project (a project never makes
+    the editor load a model from an arbitrary place)."""
     try:
         return load_gan(data.model, device, search_dirs)
     except CheckpointError as by_name:
-        hint = Path(data.model_folder) if data.model_folder else None
+        hint = _relative_hint(data.model_folder, project)
         if hint is not None and hint.is_dir() and hint.name == data.model:
             return load_gan(hint, device)
         raise ProjectError(f"this project was made with model '{data.model}', which cannot be "
                            f"loaded: {by_name}. Add its folder with Models > Add model folder.") \
             from None
+
+
+def _relative_hint(model_folder: str | None, project: Path) -> Path | None:
+    if not model_folder or Path(model_folder).is_absolute() or ".." in Path(model_folder).parts:
+        return None
+    return project.parent / model_folder
 
 
 def _device_of(model: checkpoints.Model) -> torch.device:

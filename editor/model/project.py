@@ -30,6 +30,7 @@ import numpy as np
 
 from engine import atomic
 from engine.errors import ImageError, UserError
+from engine.latents import check_latent
 from engine.imaging import encode_image, load_rgb, save_image
 from engine.ops.types import EditSettings
 
@@ -46,6 +47,13 @@ SUFFIX = ".manifold"
 ZIP_SUFFIX = ".zip"
 CURRENT_PNG, PREVIOUS_PNG, PHOTO_PNG = "current.png", "previous.png", "photo.png"
 MAX_MEMBER_BYTES = 64 * 1024 * 1024  # refuse larger zip members (zip bombs)
+# Bounds on what a project file may ask for, checked before anything large is read or made.
+MAX_MANIFEST_BYTES = 8 * 1024 * 1024   # a project with 1024 candidates and long strokes: ~2 MB
+MAX_ZIP_MEMBERS = 64                   # a project has at most a manifest and three images
+MAX_ZIP_TOTAL_BYTES = 256 * 1024 * 1024
+MAX_CANDIDATES = 1024                  # the settings' own candidate limit
+MAX_STROKES = 10_000
+MAX_STROKE_POINTS = 100_000
 
 
 class ProjectError(UserError):
@@ -219,21 +227,59 @@ def load_project(path: str | Path) -> ProjectData:
 
 
 def _extract(archive_path: Path, target: Path) -> None:
+    """Extract the manifest, then only the images it names: bounded in count and size."""
     try:
         with zipfile.ZipFile(archive_path) as archive:
-            for info in archive.infolist():
+            infos = [info for info in archive.infolist() if not info.is_dir()]
+            if len(infos) > MAX_ZIP_MEMBERS:
+                raise ProjectError(f"{archive_path}: {len(infos)} members; a project has at "
+                                   f"most a manifest and a few images (limit {MAX_ZIP_MEMBERS})")
+            members: dict[str, zipfile.ZipInfo] = {}
+            for info in infos:
                 name = info.filename
-                if info.is_dir():
-                    continue
                 if not _is_plain_name(name):
                     raise ProjectError(f"{archive_path}: member '{name}' is not a plain file "
                                        "name; refusing paths that could leave the project")
-                if info.file_size > MAX_MEMBER_BYTES:
+                if name in members:
+                    raise ProjectError(f"{archive_path}: member '{name}' appears twice; "
+                                       "refusing to guess which one is the project")
+                members[name] = info
+            if MANIFEST not in members:
+                return   # _load_folder reports the missing manifest
+            wanted = [MANIFEST] + [n for n in _named_images(archive, members[MANIFEST])
+                                   if n in members and n != MANIFEST]
+            total = sum(members[n].file_size for n in wanted)
+            if total > MAX_ZIP_TOTAL_BYTES:
+                raise ProjectError(f"{archive_path}: the project's files unpack to {total:,} "
+                                   f"bytes (limit {MAX_ZIP_TOTAL_BYTES:,})")
+            for name in wanted:
+                info = members[name]
+                limit = MAX_MANIFEST_BYTES if name == MANIFEST else MAX_MEMBER_BYTES
+                if info.file_size > limit:
                     raise ProjectError(f"{archive_path}: member '{name}' is too large "
                                        f"({info.file_size} bytes)")
                 (target / name).write_bytes(archive.read(info))
-    except (zipfile.BadZipFile, OSError, EOFError) as exc:
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError) as exc:
         raise ProjectError(f"{archive_path}: damaged zip file ({exc})") from None
+
+
+def _named_images(archive: zipfile.ZipFile, manifest: zipfile.ZipInfo) -> list[str]:
+    """The image names a zip's manifest refers to (none if it cannot be read: the full
+    validation after extraction then says why)."""
+    if manifest.file_size > MAX_MANIFEST_BYTES:
+        return []
+    try:
+        data = json.loads(archive.read(manifest).decode("utf-8"))
+    except (ValueError, RecursionError):
+        return []
+    if not isinstance(data, dict):
+        return []
+    images = data.get("images")
+    names = list(images.values()) if isinstance(images, dict) else []
+    photo = data.get("photo")
+    if isinstance(photo, dict):
+        names += [photo.get("image"), photo.get("tuned")]
+    return [n for n in names if isinstance(n, str)]
 
 
 def _is_plain_name(name: object) -> bool:
@@ -246,6 +292,9 @@ def _load_folder(folder: Path, shown: Path) -> ProjectData:
     where = shown / MANIFEST if shown.is_dir() else shown
     if not manifest_path.is_file():
         raise ProjectError(f"{shown}: not a project, {MANIFEST} is missing")
+    if manifest_path.stat().st_size > MAX_MANIFEST_BYTES:
+        raise ProjectError(f"{where}: {manifest_path.stat().st_size:,} bytes is too large for a "
+                           f"project manifest (limit {MAX_MANIFEST_BYTES:,})")
     try:
         manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
     except (ValueError, RecursionError) as exc:  # bad UTF-8 or JSON, absurd nesting or digits
@@ -274,6 +323,9 @@ def _parse(manifest: object, folder: Path, shown: Path) -> ProjectData:
     model = manifest.get("model")
     if not isinstance(model, str) or not model.strip():
         raise _Invalid("'model' must name the model the project was made with")
+    if not _is_plain_name(model.strip()) or model.strip().startswith("~"):
+        raise _Invalid(f"'model' must be a model's name, not a path (got {model!r}); "
+                       "add a model folder with Models > Add model folder")
     model_folder = manifest.get("model_folder")
     if model_folder is not None and not isinstance(model_folder, str):
         raise _Invalid("'model_folder' must be a string or null")
@@ -294,10 +346,12 @@ def _parse(manifest: object, folder: Path, shown: Path) -> ProjectData:
     raw_strokes = manifest.get("strokes", [])
     if not isinstance(raw_strokes, list):
         raise _Invalid("'strokes' must be a list")
+    if len(raw_strokes) > MAX_STROKES:
+        raise _Invalid(f"{len(raw_strokes)} strokes; the limit is {MAX_STROKES}")
     strokes = []
     for i, raw in enumerate(raw_strokes):
         try:
-            strokes.append(Stroke.from_json(raw))
+            strokes.append(_bounded_stroke(Stroke.from_json(raw), image_size))
         except ValueError as exc:
             raise _Invalid(f"strokes[{i}]: {exc}") from None
 
@@ -305,6 +359,8 @@ def _parse(manifest: object, folder: Path, shown: Path) -> ProjectData:
     raw_z = candidates.get("z", [])
     if not isinstance(raw_z, list):
         raise _Invalid("'candidates.z' must be a list of latents")
+    if len(raw_z) > MAX_CANDIDATES:
+        raise _Invalid(f"'candidates.z' holds {len(raw_z)} latents; the limit is {MAX_CANDIDATES}")
     candidate_z = np.stack([_latent(z, f"candidates.z[{i}]", z_dim) for i, z in enumerate(raw_z)]) \
         if raw_z else None
     chosen = candidates.get("chosen")
@@ -371,7 +427,28 @@ def _latent(value: object, what: str, z_dim: int | None = None) -> np.ndarray:
         raise _Invalid(f"'{what}' must be a non-empty list of finite numbers")
     if z_dim is not None and len(value) != z_dim:
         raise _Invalid(f"'{what}' has {len(value)} values, but the current latent has {z_dim}")
-    return np.asarray(value, np.float32)
+    if len(value) > MAX_LATENT_VALUES:
+        raise _Invalid(f"'{what}' has {len(value)} values (limit {MAX_LATENT_VALUES})")
+    try:
+        return check_latent(value, f"'{what}'")
+    except UserError as exc:
+        raise _Invalid(str(exc)) from None
+
+
+MAX_LATENT_VALUES = 65_536   # engine.registry's bound on any network setting
+
+
+def _bounded_stroke(stroke: Stroke, image_size: int) -> Stroke:
+    """Widths and points a brush could make: a 1e9 width reaches OpenCV and raises, and a
+    1e12 point overflows its int32 coordinates, so the stroke silently vanishes."""
+    reach = 16 * image_size
+    if not 0 <= stroke.width <= reach:
+        raise ValueError(f"stroke width must be from 0 to {reach}, got {stroke.width:g}")
+    if len(stroke.points) > MAX_STROKE_POINTS:
+        raise ValueError(f"{len(stroke.points)} points; the limit is {MAX_STROKE_POINTS}")
+    if any(abs(v) > reach for point in stroke.points for v in point):
+        raise ValueError(f"stroke points must lie within {reach} pixels of the image")
+    return stroke
 
 
 # Upper bounds for settings read from a file: beyond them an edit would never finish.

@@ -14,6 +14,7 @@ import sys
 
 from ..errors import UserError
 from ..jobs import Cancelled
+from ._bounds import check_args
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -38,6 +39,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_help()
         return 1
     try:
+        check_args(args)
         return int(handler(args) or 0)
     except UserError as exc:
         print(f"error: {exc}", file=sys.stderr)

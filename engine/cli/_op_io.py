@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
 import time
 from pathlib import Path
 from typing import Callable
@@ -12,7 +13,10 @@ import numpy as np
 
 from .. import atomic, checkpoints
 from ..errors import UserError
-from ..imaging import SAVE_FORMATS, save_image
+from ..imaging import SAVE_FORMATS, check_input_file, save_image
+from ..latents import check_latent
+
+MAX_LATENT_BYTES = 16 * 1024 * 1024   # a (K, Z) .npy of latents is a few kB
 from ..jobs import Operation, drive
 from ._common import ProgressPrinter, add_device_args, add_json_arg, print_json, setup_device
 
@@ -34,14 +38,21 @@ def load(args: argparse.Namespace, name: str | None = None) -> checkpoints.Model
 
 def check_outputs(outputs: list[str | os.PathLike], inputs: list[str | os.PathLike | None]) -> None:
     """Refuse an output that would overwrite an input, or that has no known image extension."""
-    resolved_inputs = {Path(p).resolve(): p for p in inputs if p is not None}
+    resolved_inputs = {_resolved(p): p for p in inputs if p is not None}
     for out in outputs:
-        target = Path(out).resolve()
+        target = _resolved(out)
         if target in resolved_inputs:
             raise UserError(f"{out}: refusing to overwrite the input file {resolved_inputs[target]}; "
                             "choose another output name")
         if target.is_dir():
             raise UserError(f"{out}: is a folder, expected an output file name")
+
+
+def _resolved(path: str | os.PathLike) -> Path:
+    try:
+        return Path(path).resolve()
+    except (OSError, RuntimeError):   # RuntimeError: a symlink loop (Python 3.11)
+        raise UserError(f"{path}: a symbolic link loop (it never reaches a file)") from None
 
 
 def check_image_output(path: str | os.PathLike) -> None:
@@ -56,9 +67,9 @@ def check_npy_output(path: str | os.PathLike) -> None:
 
 def load_latent(path: str | os.PathLike) -> np.ndarray:
     """A latent from a .npy file: a vector, or the first row of a (K, Z) array."""
-    path = Path(path)
-    if not path.is_file():
-        raise UserError(f"{path}: file not found")
+    path = check_input_file(path, "latent file")
+    if path.stat().st_size > MAX_LATENT_BYTES:
+        raise UserError(f"{path}: {path.stat().st_size:,} bytes is too large for a latent file")
     try:
         z = np.load(path, allow_pickle=False)
     except (ValueError, OSError, EOFError) as exc:
@@ -69,9 +80,7 @@ def load_latent(path: str | os.PathLike) -> np.ndarray:
         z = z[0]
     if z.ndim != 1:
         raise UserError(f"{path}: expected a latent vector, got an array of shape {z.shape}")
-    if not np.isfinite(z).all():
-        raise UserError(f"{path}: latent contains NaN or infinity")
-    return z.astype(np.float32)
+    return check_latent(z, str(path))
 
 
 def save_latent(path: str | os.PathLike, z: np.ndarray) -> None:
@@ -81,8 +90,9 @@ def save_latent(path: str | os.PathLike, z: np.ndarray) -> None:
 
 
 def run(op: Operation, as_json: bool):
-    """Drive an operation, showing progress on stderr (JSON lines with --json, else a bar or lines)."""
-    return drive(op, ProgressPrinter(as_json))
+    """Drive an operation, showing progress on stderr (JSON lines with --json, or a terminal bar)."""
+    show = as_json or sys.stderr.isatty()
+    return drive(op, ProgressPrinter(as_json) if show else None)
 
 
 def numbered(path: str | os.PathLike, index: int) -> Path:

@@ -383,7 +383,8 @@ def random_crop(photo: Image.Image, spec: CropSpec, rng: np.random.Generator) ->
 
 
 def load_rgb(path: Path) -> Image.Image:
-    with Image.open(path) as image:
+    from ..imaging import OPEN_FORMATS
+    with Image.open(path, formats=OPEN_FORMATS) as image:
         image = ImageOps.exif_transpose(image)
         return image.convert("RGB")
 

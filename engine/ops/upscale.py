@@ -13,7 +13,7 @@ import torch
 
 from ..checkpoints import Model
 from ..errors import UserError
-from ..imaging import check_rgb, resize, to_tensor, to_uint8
+from ..imaging import MAX_PIXELS, check_rgb, resize, to_tensor, to_uint8
 from ..jobs import CancelToken, Operation, Progress
 from ._common import check_cancel, check_int, device_of
 
@@ -39,6 +39,10 @@ def upscale(model: Model, image: np.ndarray, tile: int = 128, overlap: int = 8,
     scale = sr_scale(model)
     device = device_of(net)
     height, width = image.shape[:2]
+    if height * scale * width * scale > MAX_PIXELS:
+        raise UserError(f"upscaling {width}x{height} by {scale} gives {width * scale}x"
+                        f"{height * scale}, {width * height * scale * scale / 1e6:.0f} megapixels; "
+                        f"the limit is {MAX_PIXELS / 1e6:.0f} (crop or shrink the image first)")
     out = np.empty((height * scale, width * scale, 3), np.uint8)
     boxes = [(top, left, min(top + tile, height), min(left + tile, width))
              for top in range(0, height, tile) for left in range(0, width, tile)]

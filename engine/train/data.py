@@ -191,9 +191,21 @@ class BatchOrder:
                 "perm": torch.from_numpy(self.perm.astype(np.int64)), "pos": self.pos}
 
     def load_state_dict(self, state: dict) -> None:
+        """Checked: a resumed run must never index past the images it has."""
+        import torch
+        perm, pos = state["perm"], state["pos"]
+        if not isinstance(perm, torch.Tensor) or perm.dim() != 1 or perm.is_floating_point():
+            raise ValueError("the batch order is not a list of image indices")
+        perm = perm.numpy().astype(np.int64)
+        if len(perm) != self.count or not np.array_equal(np.sort(perm), np.arange(self.count)):
+            raise ValueError(f"the batch order covers {len(perm)} images, this data set has "
+                             f"{self.count} (resume with the same --data)")
+        if not isinstance(pos, int) or isinstance(pos, bool) or not 0 <= pos <= self.count:
+            raise ValueError(f"the batch position {pos!r} is out of range")
+        if not isinstance(state["rng"], str):
+            raise ValueError("the batch order's random state is not text")
         self.rng.bit_generator.state = json.loads(state["rng"])
-        self.perm = state["perm"].numpy().astype(np.int64)
-        self.pos = int(state["pos"])
+        self.perm, self.pos = perm, pos
 
 
 def item_rng(batch_seed: int, position: int) -> np.random.Generator:

@@ -165,26 +165,47 @@ class Trainer:
 
     def _load_state(self, path: Path) -> float:
         ctx, task = self.ctx, self.task
-        state = checkpoints.load_state(path)
-        if state.get("kind") != self.kind:
-            raise UserError(f"{path}: that run trained a {state.get('kind')} model, not {self.kind}")
+        state = _checked_state(checkpoints.load_state(path), path, self.kind)
         try:
             for role, net in task.networks.items():
                 net.load_state_dict(state["networks"][role])
             for name, opt in task.optimizers.items():
                 opt.load_state_dict(state["optimizers"][name])
-        except (KeyError, RuntimeError, ValueError) as exc:
+        except (KeyError, RuntimeError, ValueError, TypeError, IndexError, AttributeError) as exc:
             raise UserError(f"{path}: the saved networks do not match these settings "
                             f"(same --size, --width and kind needed to resume): "
-                            f"{str(exc).splitlines()[0]}") from None
-        task.load_data_state(state["data"])
-        states = state["rng"]
-        if len(states) == ctx.world:
-            rng.set_state(states[ctx.rank], ctx.device)
-        else:  # a different process count: resume with fresh, still deterministic streams
-            rng.seed_all(self.options.seed + 1000 * int(state["iteration"]) + ctx.rank)
-        self.iteration = int(state["iteration"])
+                            f"{(str(exc).splitlines() or [''])[0][:300]}") from None
+        try:
+            task.load_data_state(state["data"])
+            states = state["rng"]
+            if len(states) == ctx.world:
+                rng.set_state(states[ctx.rank], ctx.device)
+            else:  # a different process count: resume with fresh, still deterministic streams
+                rng.seed_all(self.options.seed + 1000 * state["iteration"] + ctx.rank)
+        except (KeyError, RuntimeError, ValueError, TypeError, IndexError, AttributeError,
+                OverflowError, RecursionError) as exc:
+            raise UserError(f"{path}: damaged training state ({str(exc)[:300]})") from None
+        self.iteration = state["iteration"]
         return float(state["elapsed"])
+
+
+def _checked_state(state, path: Path, kind: str) -> dict:
+    """The top level of a training state: the right kind, counters in range, parts typed."""
+    if not isinstance(state, dict):
+        raise UserError(f"{path}: damaged training state (not a mapping)")
+    if state.get("kind") != kind:
+        raise UserError(f"{path}: that run trained a {state.get('kind')} model, not {kind}")
+    iteration, elapsed = state.get("iteration"), state.get("elapsed")
+    if not isinstance(iteration, int) or isinstance(iteration, bool) or not 0 <= iteration <= 10 ** 9:
+        raise UserError(f"{path}: damaged training state (iteration {iteration!r})")
+    if not isinstance(elapsed, (int, float)) or isinstance(elapsed, bool) \
+            or not 0 <= float(elapsed) < 1e12:
+        raise UserError(f"{path}: damaged training state (elapsed {elapsed!r})")
+    for key, expected in (("networks", dict), ("optimizers", dict), ("data", dict), ("rng", list)):
+        if not isinstance(state.get(key), expected):
+            raise UserError(f"{path}: damaged training state ('{key}' is missing or of the "
+                            f"wrong type)")
+    return state
 
 
 def _check_resumable(path: Path, kind: str) -> None:

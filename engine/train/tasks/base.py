@@ -9,6 +9,7 @@ import numpy as np
 import torch
 import torch.nn as nn
 
+from ...errors import UserError
 from ...imaging import to_tensor
 from .. import dist
 from ..data import (BatchOrder, ImageSet, apply_crop, item_rng, load_image_set, random_square_crop,
@@ -96,7 +97,24 @@ class Task:
             self.ctx, lambda: load_image_set(folder, max_short, self.run.cache, what, report))
         if images is None:
             images = load_image_set(folder, max_short, self.run.cache, what)
+        self._check_sizes(images, what)
         return images
+
+    def _check_sizes(self, images: ImageSet, what: str) -> None:
+        """Images smaller than the training crop are blown up into blur: refuse a folder of
+        nothing else, and say how many there are otherwise."""
+        crop = getattr(self, "size", None) or self.o.size
+        if not crop or len(images) == 0:
+            return
+        short = np.minimum(images.index[:, 1], images.index[:, 2])
+        small = int((short < crop).sum())
+        if small == len(images):
+            raise UserError(f"{what}: every image is smaller than the {crop}px training crop "
+                            f"(the largest has a {int(short.max())}px shorter side); use larger "
+                            f"images or a smaller --size")
+        if small:
+            self.status(f"warning: {small} of {len(images)} {what} images are smaller than the "
+                        f"{crop}px training crop and will be enlarged")
 
     def adam(self, params, lr: float, betas=(0.5, 0.999)) -> torch.optim.Optimizer:
         return torch.optim.Adam(params, lr=lr, betas=betas)
