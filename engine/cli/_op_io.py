@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import sys
 import time
 from pathlib import Path
 from typing import Callable
@@ -90,9 +89,8 @@ def save_latent(path: str | os.PathLike, z: np.ndarray) -> None:
 
 
 def run(op: Operation, as_json: bool):
-    """Drive an operation, showing progress on stderr (JSON lines with --json, or a terminal bar)."""
-    show = as_json or sys.stderr.isatty()
-    return drive(op, ProgressPrinter(as_json) if show else None)
+    """Drive an operation, showing progress on stderr (JSON lines with --json, else a bar or lines)."""
+    return drive(op, ProgressPrinter(as_json))
 
 
 def numbered(path: str | os.PathLike, index: int) -> Path:
