@@ -16,7 +16,7 @@ def register(subparsers) -> None:
         "eval", help="measure reconstruction, inpainting and SR quality on a folder of images")
     parser.add_argument("--model", default=None, help="gan model name or folder")
     parser.add_argument("--sr-model", default=None, help="sr model name or folder")
-    parser.add_argument("--images", required=True, metavar="DIR")
+    parser.add_argument("--images", metavar="DIR", help="the folder of images to measure on")
     parser.add_argument("--max-images", type=int, default=16)
     parser.add_argument("--steps", type=int, default=100, help="projection steps for hybrid")
     parser.add_argument("--inpaint-steps", type=int, default=100)
@@ -31,6 +31,8 @@ def run_eval(args) -> int:
     started = time.perf_counter()
     if args.model is None and args.sr_model is None:
         raise UserError("give --model (a gan model), --sr-model, or both")
+    if args.images is None:
+        raise UserError("give --images DIR, the folder of images to measure on")
     model = load(args, args.model) if args.model else None
     sr_model = load(args, args.sr_model) if args.sr_model else None
     result = run(evaluate(model, args.images, sr_model=sr_model, max_images=args.max_images,

@@ -2,10 +2,16 @@
 
 `settings.starts` latents are optimised together in one batch with Adam on w, z = tanh(w).
 With a current latent z0, it is one start and the others are perturbations of it at growing
-scales; without one, all starts are random prior samples. Each start's cost:
+scales (with a fixed image, half of them fresh prior samples instead); without one, all
+starts are random prior samples. Each start's cost:
 
     colour + sketch_weight x sketch + warp + closeness_weight x mean((z - z0)^2)
+    + keep_weight x masked mse(G(z), fixed image, seam ring)
     + realism_weight x softplus(-D(G(z)))
+
+With z0 and keep_weight > 0 the fixed image G(z0) is kept: each result is G(z) within the
+strokes' margin and the fixed image (its warped patches moved) outside it, blended
+(engine.ops.keep), so the returned images are not G(z) of the returned latents there.
 
 The best image each start reached is kept, and the `candidates` best starts are returned,
 ranked by that cost. Optimisation stops early once the starts' mean best cost has improved
@@ -17,20 +23,29 @@ from __future__ import annotations
 import math
 import time
 
-import cv2
 import numpy as np
 import torch
 
 from ..checkpoints import Model
 from ..errors import UserError
-from ..imaging import to_uint8
+from ..imaging import to_tensor, to_uint8
 from ..jobs import CancelToken, Operation, Progress
 from . import losses
 from ._common import (check_cancel, check_float, check_int, device_of, gan_networks,
                       image_size_of, latent_tensor, seeded_uniform, to_param)
-from .constraints import build_cost, check_constraints
+from .constraints import build_cost, check_constraints, paste_warps
 from .generate import check_latents
+from .keep import generator_share, keep_weights
 from .types import EditConstraints, EditResult, EditSettings
+
+# With a fixed image the blend throws G(z)'s far field away, so z need not stay near z0: this
+# share of the starts are fresh prior samples, which reach strokes that z0's neighbourhood
+# cannot (on outdoor64, a sky band over a forest sample).
+FRESH_STARTS = 0.5
+# The keep term pulls G(z) toward the fixed image on a ring this many margins wide just
+# outside where the result is G(z) in full: the seam. Measured on outdoor64 (eval edits):
+# keeping the whole image instead held most strokes of a fixed image unmet.
+KEEP_RING = 1.0
 
 
 def check_settings(settings: EditSettings) -> EditSettings:
@@ -82,6 +97,10 @@ def edit(model: Model, constraints: EditConstraints, z0: np.ndarray | None = Non
         anchor = latent_tensor(check_latents(z0, generator.z_dim), device)
     z_start = initial_latents(anchor, settings.starts, settings.seed, settings.perturbation,
                               generator.z_dim, device)
+    if anchor is not None and settings.keep_weight > 0:
+        fresh = int(settings.starts * FRESH_STARTS)
+        if fresh:
+            z_start[-fresh:] = seeded_uniform((fresh, generator.z_dim), settings.seed + 1, device)
     with torch.no_grad():
         anchor_image = generator(anchor) if anchor is not None else None
         if not constraints.warps:
@@ -92,9 +111,9 @@ def edit(model: Model, constraints: EditConstraints, z0: np.ndarray | None = Non
             start_images = to_uint8(generator(z_start))
     hog = losses.hog_for(size, device)
     cost_of = build_cost(constraints, start_images, settings.sketch_weight, hog, device)
-    keep = None
+    blend = None
     if anchor_image is not None and settings.keep_weight > 0:
-        keep = keep_region(constraints, size, settings.keep_margin, device)
+        blend = _Blend.build(constraints, anchor_image, start_images, size, settings.keep_margin)
 
     w = to_param(z_start).requires_grad_(True)
     optimizer = torch.optim.Adam([w], lr=settings.lr)
@@ -111,8 +130,9 @@ def edit(model: Model, constraints: EditConstraints, z0: np.ndarray | None = Non
             cost = cost_of(x)
             if anchor is not None and settings.closeness_weight > 0:
                 cost = cost + settings.closeness_weight * losses.mse(z, anchor)
-            if keep is not None:
-                cost = cost + settings.keep_weight * losses.masked_mse(x, anchor_image, keep)
+            if blend is not None:
+                cost = cost + settings.keep_weight * losses.masked_mse(x, blend.target, blend.keep)
+                x = blend(x)
             if settings.realism_weight > 0:
                 cost = cost + settings.realism_weight * losses.realism(discriminator, x)
             with torch.no_grad():
@@ -142,25 +162,27 @@ def edit(model: Model, constraints: EditConstraints, z0: np.ndarray | None = Non
                       steps=done, seconds=time.perf_counter() - started)
 
 
-def keep_region(constraints: EditConstraints, size: int, margin: int,
-                device: torch.device) -> torch.Tensor | None:
-    """(1,1,H,W) float mask of the pixels farther than `margin` from every stroke and warp."""
-    painted = np.zeros((size, size), bool)
-    for mask in (constraints.color_mask, constraints.sketch_mask):
-        if mask is not None:
-            painted |= mask
-    for warp in constraints.warps:
-        half = warp.size / 2
-        for cx, cy in ((warp.x0, warp.y0), (warp.x1, warp.y1)):
-            painted[max(0, int(cy - half)):max(0, int(cy + half) + 1),
-                    max(0, int(cx - half)):max(0, int(cx + half) + 1)] = True
-    if margin > 0:
-        kernel = np.ones((2 * margin + 1, 2 * margin + 1), np.uint8)
-        painted = cv2.dilate(painted.astype(np.uint8), kernel) > 0
-    keep = ~painted
-    if not keep.any():
-        return None
-    return torch.from_numpy(keep.astype(np.float32))[None, None].to(device)
+class _Blend:
+    """With a fixed image: the result is the fixed image (its warped patches moved) outside
+    the free region, the generator's image inside it (engine.ops.keep)."""
+
+    def __init__(self, target: torch.Tensor, share: torch.Tensor, keep: torch.Tensor):
+        self.target, self.share, self.keep = target, share, keep
+
+    @classmethod
+    def build(cls, constraints: EditConstraints, anchor_image: torch.Tensor,
+              start_images: np.ndarray | None, size: int, margin: int) -> "_Blend":
+        device = anchor_image.device
+        target = anchor_image
+        if constraints.warps:
+            target = to_tensor(paste_warps(start_images, constraints.warps)[0], device)
+        share = generator_share(constraints, size, margin)
+        weights = keep_weights(share, margin, KEEP_RING)
+        as_tensor = lambda a: torch.from_numpy(a)[None, None].to(device)  # noqa: E731
+        return cls(target, as_tensor(share), as_tensor(weights))
+
+    def __call__(self, x: torch.Tensor) -> torch.Tensor:
+        return self.share * x + (1 - self.share) * self.target
 
 
 def _plateaued(history: list[float], patience: int, plateau: float) -> bool:

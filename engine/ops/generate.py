@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import threading
+import weakref
+
 import numpy as np
 import torch
 import torch.nn as nn
@@ -39,6 +42,33 @@ def random_z(generator: nn.Module, n: int = 1, seed: int | None = None) -> np.nd
     return rng.uniform(-1.0, 1.0, size=(n, generator.z_dim)).astype(np.float32)
 
 
-def average_z(generator: nn.Module) -> np.ndarray:
-    """The prior's mean: gives the 'average image' start."""
-    return np.zeros(generator.z_dim, np.float32)
+AVERAGE_SAMPLES = 256
+_AVERAGES: "weakref.WeakKeyDictionary[nn.Module, tuple]" = weakref.WeakKeyDictionary()
+_AVERAGES_LOCK = threading.Lock()
+
+
+def average_z(generator: nn.Module, samples: int = AVERAGE_SAMPLES, seed: int = 0) -> np.ndarray:
+    """The 'average image' start: of `samples` seeded draws from the prior, the one whose
+    image is nearest the mean of all their images, which is also the one with the least
+    total squared distance to the others: the most typical sample. (The prior's mean, z = 0,
+    is no typical latent: on outdoor64 it gives a near-black image.) Deterministic; cached
+    until the generator's weights change."""
+    signature = (samples, seed, tuple((p.data_ptr(), p._version) for p in generator.parameters()))
+    with _AVERAGES_LOCK:
+        cached = _AVERAGES.get(generator)
+    if cached is not None and cached[0] == signature:
+        return cached[1].copy()
+    device = next(generator.parameters()).device
+    rng = torch.Generator().manual_seed(int(seed))
+    sample_z = getattr(generator, "sample_z", None)
+    z = sample_z(samples, generator=rng) if sample_z is not None \
+        else torch.rand(samples, generator.z_dim, generator=rng) * 2 - 1
+    z = z.float().cpu()
+    with torch.inference_mode():
+        images = torch.cat([generator(z[i:i + 64].to(device)).float().flatten(1).cpu()
+                            for i in range(0, samples, 64)])
+    nearest = int((images - images.mean(0)).pow(2).sum(1).argmin())
+    best = z[nearest].numpy().astype(np.float32)
+    with _AVERAGES_LOCK:
+        _AVERAGES[generator] = (signature, best)
+    return best.copy()
