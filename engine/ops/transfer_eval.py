@@ -246,7 +246,7 @@ def large_photo_timing(photo, before, after, constraints, megapixels: float = 12
     big = cv2.resize(photo, (round(height * 4 / 3), height), interpolation=cv2.INTER_CUBIC)
     out = {"megapixels": round(big.shape[0] * big.shape[1] / 1e6, 2)}
     runs = {"new": lambda: drive(transfer(big, before, after, constraints=constraints)),
-            "new_whole_square": lambda: drive(transfer(big, before, after)),
+            "new_no_strokes": lambda: drive(transfer(big, before, after)),
             "old": lambda: drive(transfer_flow(big, before, after))}
     for name, run in runs.items():
         times, cpu = [], []
