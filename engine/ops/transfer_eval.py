@@ -262,8 +262,8 @@ def large_photo_timing(photo, before, after, constraints, megapixels: float = 12
                 tracemalloc.stop()
             times.append(time.perf_counter() - started)
             cpu.append(time.process_time() - started_cpu)
-        out[name] = {"seconds": round(float(np.median(times)), 2),
-                     "cpu_seconds": round(float(np.median(cpu)), 2), "peak_mb": round(peak / 2 ** 20, 1)}
+        out[name] = {"seconds": round(float(np.median(times)), 3),
+                     "cpu_seconds": round(float(np.median(cpu)), 3), "peak_mb": round(peak / 2 ** 20, 1)}
     return out
 
 
