@@ -169,10 +169,12 @@ def _history_rows(window) -> list[str]:
 
 
 def test_a_reopened_project_restores_the_history_and_undo(window, make_window, qtbot, tmp_path):
+    # Images are regenerated from the latents on opening (they may differ by a few levels
+    # from the edit's own output), so the states are compared by latents, strokes and flags.
     c = window.controller
-    start = c.doc.image.copy()
+    start_z = c.doc.state.z_current.copy()
     paint_and_wait(qtbot, window, [(2, 3), (14, 3)])
-    after_stroke = c.doc.image.copy()
+    stroke_z = c.doc.state.z_current.copy()
     qtbot.keyClick(window, Qt.Key_F)
     paint_and_wait(qtbot, window, [(3, 12), (12, 12)])
     rows = _history_rows(window)
@@ -183,16 +185,15 @@ def test_a_reopened_project_restores_the_history_and_undo(window, make_window, q
     o = other.controller
     assert _history_rows(other) == rows and len(rows) == 4
     assert not o.dirty and other.actions.undo.isEnabled()
-    assert np.array_equal(o.doc.image, c.doc.image)
+    assert np.array_equal(o.doc.state.z_current, c.doc.state.z_current)
     qtbot.keyClick(other, Qt.Key_Z, Qt.ControlModifier)
     qtbot.keyClick(other, Qt.Key_Z, Qt.ControlModifier)
-    assert np.array_equal(o.doc.image, after_stroke) and not o.doc.state.fixed
-    assert len(o.doc.candidates) == len(c.doc.candidates)
+    assert np.array_equal(o.doc.state.z_current, stroke_z) and not o.doc.state.fixed
+    assert len(o.doc.strokes) == 1 and len(o.doc.candidates) == len(c.doc.candidates)
     qtbot.keyClick(other, Qt.Key_Z, Qt.ControlModifier)
-    assert np.array_equal(o.doc.image, start) and o.doc.strokes == ()
-    qtbot.keyClick(other, Qt.Key_Z, Qt.ControlModifier, )
+    assert np.array_equal(o.doc.state.z_current, start_z) and o.doc.strokes == ()
     qtbot.keyClick(other, Qt.Key_Y, Qt.ControlModifier)
-    assert np.array_equal(o.doc.image, after_stroke)
+    assert np.array_equal(o.doc.state.z_current, stroke_z)
 
 
 def test_recovery_shows_when_what_and_a_thumbnail_and_restores_the_history(
