@@ -16,7 +16,7 @@ import time
 from ..errors import UserError
 from ..jobs import Progress
 from ..train import CHECKPOINT, DONE, KINDS, PAIR_MODES, PRESETS, SAMPLE, STATUS, Trainer
-from ..train.options import GAN_LOSSES, TrainOptions
+from ..train.options import GAN_ARCHS, GAN_LOSSES, TrainOptions
 from ._common import add_device_args, add_json_arg
 from ._progress import ProgressBar
 
@@ -54,6 +54,8 @@ def register(subparsers) -> None:
     p.add_argument("--scale", type=int, default=4, choices=(2, 4), help="sr: upscaling factor")
     p.add_argument("--adversarial", action="store_true",
                    help="sr: add a PatchGAN loss over the second half of training")
+    p.add_argument("--arch", choices=GAN_ARCHS, default="dcgan",
+                   help="gan: dcgan (one global latent) or spatial (global code + a 4x4 grid of local codes)")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--resume", action="store_true", help="continue the run saved in --out")
     p.add_argument("--force", action="store_true", help="replace an existing --out")
@@ -72,7 +74,7 @@ def options_from_args(args: argparse.Namespace) -> TrainOptions:
     return TrainOptions(
         data=args.data, data_b=args.data_b, out=args.out, preset=args.preset, size=args.size,
         iters=args.iters, batch=args.batch, width=args.width, blocks=args.blocks,
-        z_dim=args.z_dim, lr=args.lr, loss=args.loss, upsample=args.upsample, augment=args.augment, model=args.model,
+        z_dim=args.z_dim, arch=args.arch, lr=args.lr, loss=args.loss, upsample=args.upsample, augment=args.augment, model=args.model,
         pairs=args.pairs, scale=args.scale, adversarial=args.adversarial, seed=args.seed,
         device=args.device, resume=args.resume, force=args.force,
         sample_every=args.sample_every, log_every=args.log_every,
