@@ -3,7 +3,7 @@
     python scripts/ship_models.py --runs /work/runs --data /work/data/outdoor
     python scripts/ship_models.py --measure-only --data /work/data/outdoor   # after an engine change
 
-Expects the run folders outdoor64 (gan + encoder), sr-x4, edges2outdoor, gray2color made by
+Expects the run folders scenes64 and outdoor64 (gan + encoder each), sr-x4, edges2outdoor, gray2color made by
 `python -m engine train` on the set built by `python -m engine.datasets outdoor`. Only the
 model itself is copied (config.json, *.safetensors, README.md, samples.png): no training
 state, cache or logs. Numbers go into each card's "Evaluation" section.
@@ -32,8 +32,9 @@ from engine.ops.evaluate import evaluate, list_images  # noqa: E402
 from engine.ops.translate import translate  # noqa: E402
 from engine.pairs import make_input  # noqa: E402
 
-MODELS = ("outdoor64", "sr-x4", "edges2outdoor", "gray2color")
-DISPLAY = {"outdoor64": "Outdoor scenes 64 px", "sr-x4": "Super-resolution x4",
+GANS = ("scenes64", "outdoor64")
+MODELS = GANS + ("sr-x4", "edges2outdoor", "gray2color")
+DISPLAY = {"scenes64": "Outdoor scenes 64 px, spatial latent", "outdoor64": "Outdoor scenes 64 px (DCGAN)", "sr-x4": "Super-resolution x4",
            "edges2outdoor": "Edges to outdoor scene", "gray2color": "Grey to colour"}
 SHIPPED_FILES = ("config.json", "README.md", "samples.png")
 
@@ -144,7 +145,7 @@ def main() -> int:
             copy_model(args.runs / name, target)
             set_display_name(target, DISPLAY[name])
         model = checkpoints.load_model(target)
-        if name == "outdoor64":
+        if name in GANS:
             report = drive(evaluate(model, holdout64, max_images=args.max_images,
                                     training_dir=args.data / "train64"))
             gan = report["gan"]

@@ -9,6 +9,7 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from editor.qt.dialogs.prompts import CANCEL, DISCARD, RECOVER, Prompter, ScriptedPrompter
+from engine.checkpoints import DEFAULT_MODEL
 from engine.imaging import load_rgb
 from ui_helpers import LOAD_TIMEOUT, paint_and_wait, shown_pixel, wait_loaded
 
@@ -129,10 +130,10 @@ def test_closing_with_unsaved_changes_asks_first(window, qtbot):
 
 
 def test_a_missing_default_model_shows_a_message_and_a_chooser(make_window, qtbot, edit_model):
-    w = make_window(model="outdoor64")  # the default, not installed here
+    w = make_window(model=DEFAULT_MODEL)  # the tests' model path does not hold it
     with qtbot.waitSignal(w.controller.modelFailed, timeout=LOAD_TIMEOUT) as failed:
         pass
-    assert "no model named 'outdoor64'" in failed.args[0]
+    assert f"no model named '{DEFAULT_MODEL}'" in failed.args[0]
     assert "No model is loaded" in w.canvas._placeholder
     chooser = w.models.chooser
     assert chooser is not None and chooser.isVisible()
