@@ -80,19 +80,24 @@ def clear_strokes(doc: Document) -> Command:
 
 
 def apply_result(doc: Document, zs: np.ndarray, images: np.ndarray,
-                 costs: np.ndarray | None = None) -> Command:
-    """The best result becomes current; all of them become the candidates."""
+                 costs: np.ndarray | None = None, blended: bool = False) -> Command:
+    """The best result becomes current; all of them become the candidates. `blended`: the
+    images were blended with a fixed image (Fix keeps what lies outside the strokes), so
+    they are not G(z) and a project must keep their pixels."""
     costs = [None] * len(zs) if costs is None else [float(c) for c in costs]
     candidates = tuple(Candidate(np.asarray(z, np.float32), image, cost)
                        for z, image, cost in zip(zs, images, costs))
     best = candidates[0]
-    after = doc.state.with_current(best.z, best.image, candidates=candidates, chosen=0)
+    after = doc.state.with_current(best.z, best.image, candidates=candidates, chosen=0,
+                                   retouched=blended)
     return Command(f"Edit result ({len(candidates)} candidates)", RESULT, doc.state, after)
 
 
 def choose_candidate(doc: Document, index: int) -> Command:
     candidate = doc.candidates[index]
-    after = doc.state.with_current(candidate.z, candidate.image, chosen=index)
+    # candidates come from one edit: blended (retouched) all together or none
+    after = doc.state.with_current(candidate.z, candidate.image, chosen=index,
+                                   retouched=doc.state.retouched)
     return Command(f"Choose candidate {index + 1} of {len(doc.candidates)}", CHOOSE, doc.state,
                    after)
 

@@ -84,8 +84,8 @@ def check_folder(folder: Path | None, what: str) -> int:
 
 
 def preset_batch(kind: str, preset: str) -> int:
-    from engine.train.options import TrainOptions, resolve
-    return int(resolve(kind, TrainOptions(preset=preset)).batch)
+    from engine.train.options import preset_defaults
+    return int(preset_defaults(kind, preset)["batch"])
 
 
 def fitting_batch(request: TrainRequest) -> int | None:

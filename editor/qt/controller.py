@@ -284,7 +284,9 @@ class EditorController(QObject):
         doc, revision = job.tag
         if doc is self.doc and doc.revision == revision:
             self.preview = None
-            self.push(history.apply_result(doc, result.z, result.images, result.costs))
+            blended = doc.edit_request(self.edit_settings).z0 is not None \
+                and self.edit_settings.keep_weight > 0
+            self.push(history.apply_result(doc, result.z, result.images, result.costs, blended))
             self.result.emit(f"Edit done: {len(result.z)} candidates, best cost "
                              f"{float(result.costs[0]):.4g}, {result.steps} steps in "
                              f"{result.seconds:.1f} s - {self.device_label}")

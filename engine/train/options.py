@@ -85,6 +85,13 @@ class TrainOptions:
         return dataclasses.replace(self, **changes)
 
 
+def preset_defaults(kind: str, preset: str) -> dict:
+    """The values a preset gives the options left as None (a copy)."""
+    if kind not in KINDS or preset not in PRESETS:
+        raise UserError(f"unknown training kind or preset: {kind!r}, {preset!r}")
+    return dict(_PRESET_TABLE[kind][preset])
+
+
 def resolve(kind: str, options: TrainOptions) -> TrainOptions:
     """Fill the preset's defaults in and check every value; bad ones raise UserError."""
     if kind not in KINDS:

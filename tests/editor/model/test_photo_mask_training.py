@@ -78,8 +78,11 @@ def _painted_on_the_whole_canvas(mask, stroke, t):
     canvas = mask.astype(np.uint8)
     width = stroke.width * t.scale
     if len(fixed) == 1 or (fixed == fixed[0]).all():
-        cv2.circle(canvas, tuple(int(v) for v in fixed[0]), max(0, int(round(width / 2 * 16))),
-                   1, -1, cv2.LINE_8, 4)
+        radius = max(0, int(round(width / 2 * 16)))
+        cv2.circle(canvas, tuple(int(v) for v in fixed[0]), radius, 1, -1, cv2.LINE_8, 4)
+        col, row = (int(np.floor(v)) for v in points[0])
+        if radius < 8 and 0 <= row < canvas.shape[0] and 0 <= col < canvas.shape[1]:
+            canvas[row, col] = 1  # a dot thinner than a pixel still marks its pixel
     else:
         cv2.polylines(canvas, [fixed.reshape(-1, 1, 2)], False, 1, max(1, int(round(width))),
                       cv2.LINE_8, 4)
