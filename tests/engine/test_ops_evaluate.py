@@ -40,7 +40,7 @@ def test_evaluate_reports_every_method(gan, tmp_path):
     report = drive(evaluate(gan, folder, sr_model=sr_model(2), steps=5,
                             inpaint_steps=5), seen.append)
     gan = report["gan"]
-    assert set(gan["reconstruction_psnr"]) == {"encoder", "hybrid", "optimize"}
+    assert set(gan["reconstruction_psnr"]) == {"encoder", "hybrid", "optimize", "pti"}
     assert gan["reconstruction_psnr"]["hybrid"] >= gan["reconstruction_psnr"]["encoder"]
     assert set(gan["inpainting_psnr"]) == {"ours", "telea"}
     assert set(report["sr"]["psnr"]) == {"model", "bicubic"} and report["images"] == 2

@@ -79,7 +79,7 @@ def test_cli_gives_one_error_line(argv, capsys, tmp_path, monkeypatch):
     assert cli_main(argv) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and err[0].startswith("error: ")
-    assert ("thread count" if "--threads" in argv else "unknown device") in err[0]
+    assert ("--threads must be from 1 to" if "--threads" in argv else "unknown device") in err[0]
     assert not Path("o.png").exists()
 
 

@@ -52,6 +52,8 @@ def test_cli_reports_a_full_disk_in_one_line(tmp_path, monkeypatch, capsys):
     full_disk(monkeypatch)
     code = main(["transfer", str(source), "--before", str(source), "--after", str(source),
                  "--out", str(tmp_path / "out.png")])
-    err = capsys.readouterr().err.strip()
-    assert code != 0 and "No space left" in err and "\n" not in err
+    lines = capsys.readouterr().err.strip().splitlines()
+    errors = [line for line in lines if line.startswith("error:")]  # progress lines may precede it
+    assert code != 0 and len(errors) == 1 and "No space left" in errors[0] and lines[-1] == errors[0]
+    assert not any("Traceback" in line for line in lines)
     assert not (tmp_path / "out.png").exists()

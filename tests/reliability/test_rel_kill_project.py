@@ -36,7 +36,7 @@ CHILD = textwrap.dedent("""
         real_replace(*args, **kwargs)
     engine.atomic.os.replace = replace_or_die
     rng = np.random.default_rng(1)
-    z = rng.standard_normal(4).astype(np.float32)
+    z = rng.uniform(-1, 1, 4).astype(np.float32)  # inside the prior's box, as projects must be
     image = rng.integers(0, 256, (8, 8, 3), dtype=np.uint8)
     save_project({target!r}, ProjectData(
         model="tiny", image_size=8, z_current=z, z_start=z, z_previous=z,
@@ -48,7 +48,7 @@ CHILD = textwrap.dedent("""
 
 def _old_project(target: Path) -> ProjectData:
     rng = np.random.default_rng(0)
-    z = rng.standard_normal(4).astype(np.float32)
+    z = rng.uniform(-1, 1, 4).astype(np.float32)  # inside the prior's box, as projects must be
     image = rng.integers(0, 256, (8, 8, 3), dtype=np.uint8)
     return ProjectData(model="tiny", image_size=8, z_current=z, z_start=z, z_previous=-z,
                        strokes=(Stroke("color", ((1.0, 2.0), (3.0, 4.0)), 2.0, (10, 20, 30)),),
