@@ -87,15 +87,7 @@ def load_state_into(module: nn.Module, tensors: dict[str, torch.Tensor], source:
     unexpected = sorted(set(tensors) - set(expected))
     wrong = [f"{k} {tuple(tensors[k].shape)} (expected {tuple(v.shape)})"
              for k, v in expected.items() if k in tensors and tensors[k].shape != v.shape]
-    problems = []
-    if missing:
-        problems.append("missing " + _few(missing))
-    if unexpected:
-        problems.append("unexpected " + _few(unexpected))
-    if wrong:
-        problems.append("wrong shape " + _few(wrong))
-    if problems:
-        raise CheckpointError(f"{source}: weights do not match the architecture: " + "; ".join(problems))
+    _refuse_mismatch(source, _mismatches(missing, unexpected, wrong))
     converted = {k: tensors[k].to(dtype=v.dtype) for k, v in expected.items()}
     for name, tensor in converted.items():
         if tensor.is_floating_point() and not torch.isfinite(tensor).all():
@@ -264,17 +256,20 @@ def check_header(path: Path, expected: dict[str, torch.Tensor]) -> None:
              for k, v in expected.items() if k in header and header[k][1] != tuple(v.shape)]
     dtypes = [f"{k} is {header[k][0]}" for k, v in expected.items() if k in header
               and header[k][0] not in (_FLOAT_DTYPES if v.is_floating_point() else _INT_DTYPES)]
-    problems = []
-    if missing:
-        problems.append("missing " + _few(missing))
-    if unexpected:
-        problems.append("unexpected " + _few(unexpected))
-    if wrong:
-        problems.append("wrong shape " + _few(wrong))
+    problems = _mismatches(missing, unexpected, wrong)
     if dtypes:
         problems.append("wrong type " + _few(dtypes) + " (weights must be F32, F16 or BF16)")
+    _refuse_mismatch(path, problems)
+
+
+def _mismatches(missing: list[str], unexpected: list[str], wrong: list[str]) -> list[str]:
+    labelled = (("missing", missing), ("unexpected", unexpected), ("wrong shape", wrong))
+    return [f"{label} {_few(names)}" for label, names in labelled if names]
+
+
+def _refuse_mismatch(source, problems: list[str]) -> None:
     if problems:
-        raise CheckpointError(f"{path}: weights do not match the architecture: " + "; ".join(problems))
+        raise CheckpointError(f"{source}: weights do not match the architecture: " + "; ".join(problems))
 
 
 @torch.no_grad()

@@ -44,7 +44,7 @@ class Generator(nn.Module):
 
     def sample_z(self, n: int, generator: torch.Generator | None = None,
                  device: torch.device | str = "cpu") -> torch.Tensor:
-        return torch.rand(n, self.config.z_dim, generator=generator, device=device) * 2 - 1
+        return torch.rand(n, self.z_dim, generator=generator, device=device) * 2 - 1
 
 
 class _DownPath(nn.Module):

@@ -18,7 +18,7 @@ import torch.nn.functional as F
 from ..config import SpatialDiscriminatorConfig, SpatialGeneratorConfig, num_doublings
 from ..registry import register
 from ._blocks import dcgan_init, norm2d, pyramid_widths, upsample_conv
-from .dcgan import _DownPath
+from .dcgan import Generator, _DownPath
 
 
 @register("spatial_generator")
@@ -68,9 +68,7 @@ class SpatialGenerator(nn.Module):
                 x = x + self.injects[i](F.interpolate(local, size=x.shape[-2:], mode="nearest"))
         return self.to_rgb(x)
 
-    def sample_z(self, n: int, generator: torch.Generator | None = None,
-                 device: torch.device | str = "cpu") -> torch.Tensor:
-        return torch.rand(n, self.z_dim, generator=generator, device=device) * 2 - 1
+    sample_z = Generator.sample_z  # the same uniform prior over the flat latent
 
 
 @register("spatial_discriminator")

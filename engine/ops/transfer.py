@@ -61,7 +61,7 @@ def transfer(photo: np.ndarray, before: np.ndarray, after: np.ndarray,
     if not np.isfinite(margin) or margin < 0:
         raise UserError(f"margin must be a number of model pixels >= 0, got {margin!r}")
     height, width = photo.shape[:2]
-    region = _check_region(region, width, height)
+    region = check_region(region, width, height)
     local = constraints is not None and not constraints.is_empty()
     if np.array_equal(before, after) and not (local and constraints.warps):
         check_cancel(token)
@@ -89,7 +89,7 @@ def transfer(photo: np.ndarray, before: np.ndarray, after: np.ndarray,
     return out
 
 
-def _check_region(region, width: int, height: int) -> tuple[int, int, int, int]:
+def check_region(region, width: int, height: int) -> tuple[int, int, int, int]:
     if region is None:
         side = min(width, height)
         return (width - side) // 2, (height - side) // 2, side, side

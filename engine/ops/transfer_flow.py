@@ -25,6 +25,7 @@ from ..errors import UserError
 from ..imaging import check_rgb
 from ..jobs import CancelToken, Operation, Progress
 from ._common import check_cancel, check_int
+from .transfer import check_region
 
 _GAIN_EPS = 0.01          # variance (in [0,1]^2 units) added to both terms of the gain
 _GAIN_RANGE = (0.25, 4.0)
@@ -44,7 +45,7 @@ def transfer_flow(photo: np.ndarray, before: np.ndarray, after: np.ndarray,
         raise UserError("before and after images must be square (the model's resolution)")
     tile = check_int("tile", tile)
     height, width = photo.shape[:2]
-    region = _check_region(region, width, height)
+    region = check_region(region, width, height)
     strips = range(0, height, tile)
     if np.array_equal(before, after):
         check_cancel(token)
@@ -58,19 +59,6 @@ def transfer_flow(photo: np.ndarray, before: np.ndarray, after: np.ndarray,
         out[top:bottom] = _apply_strip(photo, fields, region, top, bottom)
         yield Progress(index, len(strips), "transferring")
     return out
-
-
-def _check_region(region, width: int, height: int) -> tuple[int, int, int, int]:
-    if region is None:
-        side = min(width, height)
-        return (width - side) // 2, (height - side) // 2, side, side
-    try:
-        x, y, w, h = (int(v) for v in region)
-    except (TypeError, ValueError):
-        raise UserError(f"region must be (x, y, width, height), got {region!r}") from None
-    if w < 1 or h < 1 or x < 0 or y < 0 or x + w > width or y + h > height:
-        raise UserError(f"region {region!r} does not lie inside the {width}x{height} photo")
-    return x, y, w, h
 
 
 def estimate_change(before: np.ndarray, after: np.ndarray) -> dict[str, np.ndarray]:
