@@ -12,6 +12,7 @@ from .errors import UserError
 IMAGE_SIZES = (16, 32, 64, 128, 256)  # 16 is for tests; the product uses 32-256
 NORMS = ("batch", "instance", "none")
 UPSAMPLES = ("resize", "transpose")
+SPATIAL_LAYOUTS = ("map", "broadcast")  # SpatialGeneratorConfig.layout
 
 
 def _check_choice(what: str, value: str, choices: tuple) -> None:
@@ -138,6 +139,11 @@ class SpatialGeneratorConfig:
     upsample: str = "transpose"
     inject_levels: int = 2      # the local map is added again at up to this many finer resolutions
     z_prior: str = "uniform"
+    # "map": the global code is projected to the whole 4x4 start map, so it can lay the scene
+    # out by itself (scenes64 learned to: its local codes move the image by ~2 grey levels, the
+    # global one by ~69). "broadcast": the global code gives one vector for every cell, so
+    # where things are can only come from the local codes.
+    layout: str = "map"
 
     @property
     def z_dim(self) -> int:
@@ -153,6 +159,7 @@ class SpatialGeneratorConfig:
         _check_choice("norm", self.norm, NORMS)
         _check_choice("upsample", self.upsample, UPSAMPLES)
         _check_choice("z_prior", self.z_prior, ("uniform",))
+        _check_choice("layout", self.layout, SPATIAL_LAYOUTS)
 
 
 @dataclass

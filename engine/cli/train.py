@@ -55,7 +55,10 @@ def register(subparsers) -> None:
     p.add_argument("--adversarial", action="store_true",
                    help="sr: add a PatchGAN loss over the second half of training")
     p.add_argument("--arch", choices=GAN_ARCHS, default="dcgan",
-                   help="gan: dcgan (one global latent) or spatial (global code + a 4x4 grid of local codes)")
+                   help="gan: dcgan (one global latent), spatial (global code + a 4x4 grid of local codes) "
+                        "or local (the same, with the layout left to the local codes)")
+    p.add_argument("--init", help="gan: start from this gan model's weights where names and "
+                   "shapes match (e.g. a variant of a trained design)")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--resume", action="store_true", help="continue the run saved in --out")
     p.add_argument("--force", action="store_true", help="replace an existing --out")
@@ -74,7 +77,7 @@ def options_from_args(args: argparse.Namespace) -> TrainOptions:
     return TrainOptions(
         data=args.data, data_b=args.data_b, out=args.out, preset=args.preset, size=args.size,
         iters=args.iters, batch=args.batch, width=args.width, blocks=args.blocks,
-        z_dim=args.z_dim, arch=args.arch, lr=args.lr, loss=args.loss, upsample=args.upsample, augment=args.augment, model=args.model,
+        z_dim=args.z_dim, arch=args.arch, lr=args.lr, loss=args.loss, upsample=args.upsample, augment=args.augment, model=args.model, init=args.init,
         pairs=args.pairs, scale=args.scale, adversarial=args.adversarial, seed=args.seed,
         device=args.device, resume=args.resume, force=args.force,
         sample_every=args.sample_every, log_every=args.log_every,

@@ -4,7 +4,9 @@ With few training photos a single global code has to encode the whole scene, so 
 at the top and one at the bottom fight over the same numbers. Here a coarse grid of local
 codes sits beside one global code: the content of a region is chosen mostly by the codes
 near it (each 4x4-stage cell reaches ~1.5 cells around it through the upsampling convs),
-while the global code sets what is shared (light, season). The patch head of the
+while the global code sets what is shared (light, season). With layout "map" the global
+code is projected to the whole start map and can lay the scene out by itself; with
+"broadcast" it reaches every cell alike, so the layout comes from the local codes. The patch head of the
 discriminator judges local realism so that any local code gives plausible "stuff"; the
 global head judges the composition.
 """
@@ -33,7 +35,8 @@ class SpatialGenerator(nn.Module):
         widths = pyramid_widths(config.width, config.max_width, levels - 1)
         bias = config.norm == "none"
         top = widths[-1]
-        self.global_project = nn.Linear(config.global_dim, top * 16, bias=bias)
+        cells = 16 if config.layout == "map" else 1
+        self.global_project = nn.Linear(config.global_dim, top * cells, bias=bias)
         self.local_project = nn.Conv2d(config.local_dim, top, 1, bias=False)
         self.start = nn.Sequential(norm2d(config.norm, top), nn.ReLU(inplace=True))
         stages, injects = [], []
@@ -60,7 +63,9 @@ class SpatialGenerator(nn.Module):
 
     def forward(self, z: torch.Tensor) -> torch.Tensor:
         g, local = self.split(z)
-        x = self.global_project(g).view(z.shape[0], -1, 4, 4) + self.local_project(local)
+        g = self.global_project(g)
+        g = g.view(z.shape[0], -1, 4, 4) if self.config.layout == "map" else g[..., None, None]
+        x = g + self.local_project(local)
         x = self.start(x)
         for i, stage in enumerate(self.stages):
             x = stage(x)

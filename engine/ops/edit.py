@@ -36,6 +36,7 @@ from ._common import (check_cancel, check_float, check_int, device_of, gan_netwo
 from .constraints import build_cost, check_constraints, paste_warps
 from .generate import check_latents
 from .keep import generator_share, keep_weights
+from .start_search import best_of_pool
 from .types import EditConstraints, EditResult, EditSettings
 
 # With a fixed image the blend throws G(z)'s far field away, so z need not stay near z0: this
@@ -60,6 +61,7 @@ def check_settings(settings: EditSettings) -> EditSettings:
     check_float("realism_weight", settings.realism_weight)
     check_float("keep_weight", settings.keep_weight)
     check_int("keep_margin", settings.keep_margin, minimum=0)
+    check_int("pool", settings.pool, minimum=0)
     check_int("preview_every", settings.preview_every)
     check_int("seed", settings.seed, minimum=0)
     check_int("patience", settings.patience)
@@ -97,6 +99,7 @@ def edit(model: Model, constraints: EditConstraints, z0: np.ndarray | None = Non
         anchor = latent_tensor(check_latents(z0, generator.z_dim), device)
     z_start = initial_latents(anchor, settings.starts, settings.seed, settings.perturbation,
                               generator.z_dim, device)
+    fresh = settings.starts if anchor is None else 0
     if anchor is not None and settings.keep_weight > 0:
         fresh = int(settings.starts * FRESH_STARTS)
         if fresh:
@@ -114,6 +117,10 @@ def edit(model: Model, constraints: EditConstraints, z0: np.ndarray | None = Non
     blend = None
     if anchor_image is not None and settings.keep_weight > 0:
         blend = _Blend.build(constraints, anchor_image, start_images, size, settings.keep_margin)
+    # Warps refer to the start images, so random starts with warps keep their own samples.
+    if fresh and settings.pool > fresh and not (anchor is None and constraints.warps):
+        z_start[-fresh:] = best_of_pool(generator, cost_of, settings.pool, fresh,
+                                        settings.seed + 2, device, blend)
 
     w = to_param(z_start).requires_grad_(True)
     optimizer = torch.optim.Adam([w], lr=settings.lr)

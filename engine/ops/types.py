@@ -50,6 +50,8 @@ class EditSettings:
     # model recolours the whole image. 0: no blend, no keep term.
     keep_weight: float = 0.2
     keep_margin: int = 4        # pixels around the strokes left free to change (the editor shows it)
+    pool: int = 256             # prior samples scored by the strokes' cost; the best are the
+                                # random starts (engine.ops.start_search). 0 or <= starts: off
     preview_every: int = 5
     seed: int = 0
     perturbation: float = 1.0   # with z0: starts are z0 + U(-s, s) noise, s from 0 up to this

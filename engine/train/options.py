@@ -12,7 +12,9 @@ KINDS = ("gan", "encoder", "sr", "pix2pix", "cyclegan")
 PRESETS = ("cpu-quick", "cpu", "gpu")
 PAIR_MODES = ("edges", "gray", "folder", "sidebyside")
 GAN_LOSSES = ("nonsat", "hinge")
-GAN_ARCHS = ("dcgan", "spatial")  # gan: one global z, or a global code + a grid of local codes
+# gan: one global z; a global code + a grid of local codes; the same with the layout left to
+# the local codes (the global code broadcast to every cell: SpatialGeneratorConfig.layout)
+GAN_ARCHS = ("dcgan", "spatial", "local")
 
 # Per kind and preset: the defaults an option takes when it is left as None.
 # The CPU numbers are sized for a 2-core laptop (see the README, "Training your own models", for measured costs).
@@ -66,6 +68,7 @@ class TrainOptions:
     upsample: str = "transpose"
     augment: str = "color,translation,cutout"   # DiffAugment policy ("" or "none": off)
     model: str | None = None           # encoder: the gan model folder or name
+    init: str | None = None            # gan: start from this gan model's matching weights
     pairs: str | None = None           # pix2pix: edges, gray, folder or sidebyside
     scale: int = 4                     # sr
     adversarial: bool = False          # sr: PatchGAN fine-tune over the second half
@@ -129,6 +132,8 @@ def _check_common(kind: str, o: TrainOptions) -> None:
         raise UserError(f"--size must be one of {', '.join(map(str, IMAGE_SIZES))}, got {o.size}")
     if kind == "gan" and o.upsample not in ("transpose", "resize"):
         raise UserError(f"--upsample must be transpose or resize, got {o.upsample!r}")
+    if o.init is not None and kind != "gan":
+        raise UserError("--init is for gan training only")
     if kind == "gan" and o.arch not in GAN_ARCHS:
         raise UserError(f"--arch must be one of {', '.join(GAN_ARCHS)}, got {o.arch!r}")
     if kind == "gan" and o.loss not in GAN_LOSSES:

@@ -73,3 +73,52 @@ def test_spatial_gan_trains_and_loads_as_a_gan_model(tmp_path):
     assert d.verdicts(image).shape[1] == 1 + 8 * 8  # the global verdict + the 8x8 patch map
     log = [json.loads(line) for line in (folder / "log.jsonl").read_text().splitlines()]
     assert len(log) == 6 and np.isfinite(log[-1]["loss_d"]) and np.isfinite(log[-1]["loss_g"])
+
+
+def test_broadcast_layout_gives_every_cell_the_same_global_input():
+    g = _generator(layout="broadcast")
+    z = g.sample_z(1, generator=torch.Generator().manual_seed(4))
+    z[:, g.config.global_dim:] = 0  # no local codes: nothing can tell one cell from another
+    start = g.start(g.global_project(z[:, :g.config.global_dim])[..., None, None].expand(-1, -1, 4, 4))
+    assert torch.allclose(start, start[..., :1, :1].expand_as(start))
+    assert g.global_project.out_features * 16 == _generator(layout="map").global_project.out_features
+
+
+def test_config_refuses_unknown_layout():
+    with pytest.raises(UserError, match="layout"):
+        SpatialGeneratorConfig(layout="grid").validate()
+
+
+def _train(tmp_path, name, **kw):
+    data = tmp_path / "data"
+    if not data.exists():
+        write_image_folder(data, 16, 32, seed=3)
+    return run_training("gan", TrainOptions(
+        data=str(data), out=str(tmp_path / name), preset="cpu-quick", size=16, batch=4, width=8,
+        iters=2, log_every=1, device="cpu", **kw))
+
+
+def test_init_copies_the_matching_weights_of_another_model(tmp_path):
+    spatial = _train(tmp_path, "spatial", arch="spatial")
+    local = _train(tmp_path, "local", arch="local", init=str(spatial), seed=5)
+    before = checkpoints.load_model(spatial).net("generator").state_dict()
+    options = json.loads((local / "config.json").read_text())["training"]["options"]
+    assert options["arch"] == "local" and options["init"] == str(spatial)
+    # the start map's projection differs in shape, so it is the one tensor trained from scratch
+    assert before["global_project.weight"].shape[0] == 16 * checkpoints.load_model(
+        local).net("generator").state_dict()["global_project.weight"].shape[0]
+    fresh = _train(tmp_path, "fresh", arch="local", seed=5)
+    a, b = (checkpoints.load_model(f).net("generator").state_dict()["stages.0.0.weight"]
+            for f in (local, fresh))
+    reference = before["stages.0.0.weight"]
+    # two steps of Adam at 2e-4 move a weight by < 1e-3: the --init run stays near its source
+    assert (a.float() - reference.float()).abs().max() < 1e-2
+    assert (b.float() - reference.float()).abs().max() > 1e-2
+
+
+def test_init_refuses_a_model_that_is_not_a_gan_and_other_kinds(tmp_path):
+    with pytest.raises(UserError, match="--init is for gan"):
+        run_training("encoder", TrainOptions(model="x", init="y", out=str(tmp_path / "e")))
+    with pytest.raises(UserError):
+        _train(tmp_path, "bad", arch="local", init=str(tmp_path / "missing"))
+    assert not (tmp_path / "bad").exists()

@@ -15,6 +15,7 @@ from ..augment import diff_augment, parse_policy
 from ..data import BatchOrder
 from ..ema import make_ema, update_ema
 from ..losses import d_loss, g_loss
+from ..init_weights import init_from_model
 from .base import Task, fixed_latents
 
 
@@ -34,7 +35,10 @@ class GanTask(Task):
         self.orders["real"] = BatchOrder(len(self.images), o.batch, o.seed)
         device = self.ctx.device
         self.g, self.d = (net.to(device).train() for net in build_pair(o))
-        if o.arch == "spatial":
+        self.init_report = None
+        if o.init and not o.resume:
+            self.init_report = init_from_model(o.init, {"generator": self.g, "discriminator": self.d})
+        if o.arch in ("spatial", "local"):
             self.summary = ("A spatial-latent generator (global code + 4x4 grid of local codes) with a "
                             "global + patch discriminator, trained with DiffAugment; sample with the EMA generator.")
         self.g_ema = make_ema(self.g)
@@ -92,9 +96,10 @@ class GanTask(Task):
 
 def build_pair(o) -> tuple[torch.nn.Module, torch.nn.Module]:
     """(generator, discriminator) for --arch."""
-    if o.arch == "spatial":
+    if o.arch in ("spatial", "local"):
+        layout = "broadcast" if o.arch == "local" else "map"
         return (registry.build("spatial_generator", SpatialGeneratorConfig(
-                    image_size=o.size, width=o.width, upsample=o.upsample)),
+                    image_size=o.size, width=o.width, upsample=o.upsample, layout=layout)),
                 registry.build("spatial_discriminator", SpatialDiscriminatorConfig(
                     image_size=o.size, width=o.width)))
     return (registry.build("dcgan_generator", GeneratorConfig(
