@@ -173,3 +173,54 @@ class JobRunner(QObject):
         """Cancel everything and wait for the worker thread (on close)."""
         self.cancel()
         return self.pool.waitForDone(timeout_ms)
+
+
+class JobRegistry(QObject):
+    """Every runner of the editor, registered once with its policy: cancelled when the
+    document is replaced (`new_document`), by Esc / Stop (`stop`), and whether it running
+    enables Stop and the progress bar (`busy`). All of them are waited for on close."""
+    busyChanged = Signal(bool)   # whether any `busy` runner runs
+
+    def __init__(self, parent: QObject | None = None):
+        super().__init__(parent)
+        self._runners: list[tuple[JobRunner, bool, bool, bool]] = []
+
+    def register(self, name: str, *, new_document: bool = False, stop: bool = False,
+                 busy: bool = False, parent: QObject | None = None) -> JobRunner:
+        runner = JobRunner(name, parent or self)
+        self._runners.append((runner, new_document, stop, busy))
+        if busy:
+            runner.busyChanged.connect(lambda _: self.busyChanged.emit(self.busy))
+        return runner
+
+    @property
+    def runners(self) -> tuple[JobRunner, ...]:
+        return tuple(runner for runner, *_ in self._runners)
+
+    @property
+    def busy(self) -> bool:
+        return any(runner.busy for runner, _, _, busy in self._runners if busy)
+
+    def new_document(self) -> None:
+        for runner, on_new, _, _ in self._runners:
+            if on_new:
+                runner.cancel()
+
+    def stop(self) -> None:
+        for runner, _, on_stop, _ in self._runners:
+            if on_stop:
+                runner.cancel()
+
+    def shutdown(self) -> None:
+        for runner in self.runners:
+            runner.shutdown()
+
+
+def watch(job: Job, *, progress=None, finished=None, failed=None, cancelled=None) -> Job:
+    """Connect the given handlers to a job's signals (each gets the signal's value; none for
+    `cancelled`); returns the job."""
+    for signal, handler in ((job.progress, progress), (job.finished, finished),
+                            (job.failed, failed), (job.cancelled, cancelled)):
+        if handler is not None:
+            signal.connect(handler)
+    return job

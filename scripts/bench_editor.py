@@ -1,11 +1,14 @@
 """GUI-thread stalls while the editor's background jobs run: a 5 ms heartbeat, largest gap printed.
 
     QT_QPA_PLATFORM=offscreen .venv/bin/python scripts/bench_editor.py [--model NAME]
-        [--edits 5] [--jobs edits,photo,inpaint,sr,translate]
+        [--edits 5] [--jobs live,edits,photo,inpaint,sr,translate]
 
 Opens the real main window on the model, then drives each kind of job through its controller,
 waiting on its signals, while a QTimer on the GUI thread ticks every 5 ms:
 
+  live       `--drags` real mouse drags of the colour brush on the pad (a move every 16 ms for
+             2 s, then release): live updates per second while the mouse is down, the time
+             from release to the final candidates, the GUI-thread gaps throughout
   edits      `--edits` colour strokes back to back, each as the brush tool adds it
   photo      open a synthetic 12 MP photo (the projection); one stroke in the photo view (the
              edit, then its transfer onto the preview); export (the transfer at full resolution)
@@ -36,10 +39,11 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-JOBS = ("edits", "photo", "inpaint", "sr", "translate")
+JOBS = ("live", "edits", "photo", "inpaint", "sr", "translate")
 TARGET_MS = 50.0
 HEARTBEAT_MS = 5
 PHOTO_SIZE = (4000, 3000)   # 12 megapixels
+DRAG_MOVES, MOVE_MS = 125, 16   # a 2 s drag at 60 mouse moves a second
 
 
 def parse_args() -> argparse.Namespace:
@@ -48,6 +52,7 @@ def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model", default=DEFAULT_MODEL)
     parser.add_argument("--edits", type=int, default=5)
+    parser.add_argument("--drags", type=int, default=3)
     parser.add_argument("--jobs", default=",".join(JOBS),
                         help="comma-separated, of: " + ", ".join(JOBS) + " (default: all)")
     parser.add_argument("--no-heap-freeze", action="store_true",
@@ -60,8 +65,8 @@ def parse_args() -> argparse.Namespace:
     if unknown or not args.jobs:
         parser.error(f"--jobs: unknown {', '.join(unknown) or '(none given)'}; "
                      f"choose from {', '.join(JOBS)}")
-    if args.edits < 1:
-        parser.error("--edits: at least 1")
+    if args.edits < 1 or args.drags < 1:
+        parser.error("--edits and --drags: at least 1")
     return args
 
 
@@ -170,6 +175,7 @@ class Bench:
         self.c = self.window.controller
         self.heartbeat = Heartbeat()
         self.largest: tuple[float, str] = (0.0, "")
+        self.drag_index = 0
 
     # ------------------------------------------------------------ waiting on signals
 
@@ -263,6 +269,65 @@ class Bench:
         size = self.c.doc.image_size
         return AddStroke(Stroke(COLOR, ((size * 0.1, y), (size * 0.9, y)), max(1.0, size / 16),
                                 (200, 60, 40)))
+
+    def drag_point(self, i: int):
+        """Image point i of a wavy left-to-right drag, in canvas widget coordinates."""
+        import math
+
+        size, t = self.c.doc.image_size, i / DRAG_MOVES
+        x = size * (0.1 + 0.8 * t)
+        y = size * (0.3 + 0.15 * math.sin(6 * t) + 0.1 * (self.drag_index % 3))
+        return self.window.canvas.to_widget(x, y).toPoint()
+
+    def one_drag(self) -> tuple[float, float, float]:
+        """(live searches finished a second while the mouse was down, release-to-final s,
+        images the live searches put on the pad a second)."""
+        from PySide6.QtCore import QEventLoop, Qt, QTimer
+        from PySide6.QtTest import QTest
+
+        canvas, live, loop, moves = self.window.canvas, self.c.live, QEventLoop(), [0]
+        timer = QTimer()
+        timer.setInterval(MOVE_MS)
+
+        def move():
+            moves[0] += 1
+            QTest.mouseMove(canvas, self.drag_point(moves[0]))
+            if moves[0] >= DRAG_MOVES:
+                timer.stop()
+                loop.quit()
+
+        timer.timeout.connect(move)
+        pressed = time.perf_counter()
+        QTest.mousePress(canvas, Qt.LeftButton, Qt.NoModifier, self.drag_point(0))
+        timer.start()
+        loop.exec()
+        released, updates, shown = time.perf_counter(), live.updates, live.shown
+        self.wait_outcome(self.c.editEnded, lambda: QTest.mouseRelease(
+            canvas, Qt.LeftButton, Qt.NoModifier, self.drag_point(DRAG_MOVES)))
+        down = released - pressed
+        return updates / down, time.perf_counter() - released, shown / down
+
+    def live(self) -> None:
+        from editor.model.tools import COLOR
+        from editor.qt.live import LIVE_STARTS, LIVE_STEPS
+
+        self.window.select_tool(COLOR)
+        self.c.live.set_enabled(True)
+        results = []
+
+        def run():
+            for self.drag_index in range(self.args.drags):
+                results.append(self.one_drag())
+
+        measured = self.heartbeat.measure(run)
+        rates, finals, shown = (sorted(r[i] for r in results) for i in range(3))
+        middle = len(results) // 2
+        print(f"{len(results)} drags of {DRAG_MOVES * MOVE_MS / 1000:.1f} s: live searches "
+              f"{', '.join(f'{r:.1f}' for r in rates)} /s (median {rates[middle]:.1f}; "
+              f"{LIVE_STARTS} starts x {LIVE_STEPS} steps each), pad updates median "
+              f"{shown[middle]:.1f} /s; release to final candidates median {finals[middle]:.2f} s "
+              f"({self.c.edit_settings.starts} starts, up to {self.c.edit_settings.steps} steps)")
+        self.report("live drags", measured)
 
     def edits(self) -> None:
         count, size = self.args.edits, self.c.doc.image_size

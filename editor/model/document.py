@@ -13,6 +13,7 @@ from typing import Callable
 
 import numpy as np
 
+from engine.ops.keep import free_region
 from engine.ops.types import EditConstraints, EditSettings
 
 from .photo import PhotoLayer
@@ -58,6 +59,12 @@ class EditRequest:
     settings: EditSettings
     revision: int
 
+    @property
+    def keeps_outside(self) -> bool:
+        """The result is blended with the anchor's image: only the free region may change
+        (a fixed image, or a warp; engine.ops.keep)."""
+        return self.z0 is not None and self.settings.keep_weight > 0
+
 
 @dataclass(eq=False)  # identity: a job remembers which document it was started for
 class Document:
@@ -100,9 +107,11 @@ class Document:
         for listener in list(self._listeners):
             listener(self)
 
-    def edit_request(self, settings: EditSettings) -> EditRequest | None:
-        """The edit the current strokes ask for, or None when there is nothing to satisfy."""
-        constraints = rasterize(self.strokes, self.image_size)
+    def edit_request(self, settings: EditSettings,
+                     strokes: tuple[Stroke, ...] | None = None) -> EditRequest | None:
+        """The edit the current strokes (or `strokes`, e.g. with one still being drawn) ask
+        for, or None when there is nothing to satisfy."""
+        constraints = rasterize(self.strokes if strokes is None else strokes, self.image_size)
         if constraints.is_empty():
             return None
         if self.state.fixed:
@@ -112,3 +121,12 @@ class Document:
         else:
             z0 = None
         return EditRequest(constraints, z0, dataclasses.replace(settings), self.revision)
+
+    def free_region(self, settings: EditSettings,
+                    strokes: tuple[Stroke, ...] | None = None) -> np.ndarray | None:
+        """bool HxW at model resolution: what an edit of these strokes may change when it keeps
+        the rest of the image; None when nothing is painted or the whole image may change."""
+        request = self.edit_request(settings, strokes)
+        if request is None or not request.keeps_outside:
+            return None
+        return free_region(request.constraints, self.image_size, request.settings.keep_margin)

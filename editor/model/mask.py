@@ -11,13 +11,12 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-import cv2
 import numpy as np
 
+from .strokes import draw_polyline
 from .tools import PolylineTool
 
 MASK = "mask"
-_SUBPIXEL_BITS = 4
 
 
 @dataclass(frozen=True)
@@ -66,23 +65,8 @@ def paint(mask: np.ndarray, stroke: MaskStroke, transform: TargetTransform) -> n
     result = mask.copy()
     if x0 >= x1 or y0 >= y1:
         return result
-    local = points - (x0, y0)
-    fixed = np.round((local - 0.5) * (1 << _SUBPIXEL_BITS)).astype(np.int32)
     canvas = np.zeros((y1 - y0, x1 - x0), np.uint8)
-    if len(fixed) == 1 or (fixed == fixed[0]).all():
-        radius = max(0, int(round(width / 2 * (1 << _SUBPIXEL_BITS))))
-        cv2.circle(canvas, tuple(int(v) for v in fixed[0]), radius, 1, -1, cv2.LINE_8,
-                   _SUBPIXEL_BITS)
-        if radius < (1 << _SUBPIXEL_BITS) // 2:  # thinner than a pixel: still mark the pixel
-            _mark(canvas, local[0])
-    else:
-        cv2.polylines(canvas, [fixed.reshape(-1, 1, 2)], False, 1, max(1, int(round(width))),
-                      cv2.LINE_8, _SUBPIXEL_BITS)
+    draw_polyline(canvas, points - (x0, y0), width, 1)
     result[y0:y1, x0:x1] |= canvas.astype(bool)
     return result
 
-
-def _mark(canvas: np.ndarray, point) -> None:
-    col, row = int(math.floor(point[0])), int(math.floor(point[1]))
-    if 0 <= row < canvas.shape[0] and 0 <= col < canvas.shape[1]:
-        canvas[row, col] = 1

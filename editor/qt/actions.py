@@ -11,10 +11,10 @@ from PySide6.QtWidgets import QWidget
 from engine.device import menu_devices
 
 from ..model.mask import MASK
-from ..model.tools import COLOR, SKETCH, WARP
+from ..model.tools import COLOR, ERASER, SKETCH, WARP
 
 TOOL_SHORTCUTS = {COLOR: ("&Colour brush", "B"), SKETCH: ("&Sketch brush", "K"),
-                  WARP: ("&Warp", "W"), "eraser": ("&Eraser", "E"),
+                  WARP: ("&Warp", "W"), ERASER: ("&Eraser", "E"),
                   MASK: ("Inpaint &mask", "M")}
 
 

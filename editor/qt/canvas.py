@@ -16,14 +16,16 @@ from PySide6.QtWidgets import (QAbstractSpinBox, QApplication, QComboBox, QLineE
                                QPlainTextEdit, QTextEdit, QWidget)
 
 from ..model.mask import MASK, MaskStroke, MaskTool
-from ..model.tools import COLOR, SKETCH, WARP, BrushTool, EraserTool, Stroke, ToolBox
-from .images import to_qimage
+from ..model.toolbox import ToolBox
+from ..model.tools import COLOR, ERASER, SKETCH, WARP, BrushTool, EraserTool, Stroke
+from .images import outline, overlay, to_qimage
 
 MIN_ZOOM, MAX_ZOOM = 0.25, 64.0
 FIT_MARGIN = 0.96
 BACKGROUND = QColor(48, 48, 48)
 SKETCH_COLOR = QColor(20, 20, 20)
 MASK_COLOR = QColor(255, 40, 120, 130)
+FREE_COLOR = QColor(0, 230, 255, 200)  # the outline of what an edit of a fixed image may change
 SQUARE_COLOR = QColor(255, 255, 255)   # the outline of the square strokes land in (photos)
 SQUARE_SHADE = QColor(0, 0, 0)         # under its dashes, so it shows on light photos too
 TEXT_INPUTS = (QLineEdit, QTextEdit, QPlainTextEdit, QAbstractSpinBox, QComboBox)
@@ -33,6 +35,7 @@ class Canvas(QWidget):
     cursorMoved = Signal(object)    # (x, y) image coordinates, or None when outside
     zoomChanged = Signal(float)     # 1.0 = one image pixel per screen (logical) pixel
     toolFinished = Signal(object)   # a tools.AddStroke or tools.EraseStrokes
+    drawing = Signal(object)        # the Stroke a drag would add so far; None when it ends
     colorPicked = Signal(float, float)  # right click at image coordinates
     sizeStep = Signal(int)          # mouse wheel in a brush tool: grow (+) / shrink (-)
 
@@ -48,6 +51,7 @@ class Canvas(QWidget):
         self._width = self._height = 0
         self._model_rect: tuple[float, float, float] | None = None  # None: the whole image
         self._mask: QImage | None = None
+        self._free: QImage | None = None   # in model pixels
         self._strokes: tuple[Stroke, ...] = ()
         self._placeholder = ""
         self._zoom = 1.0
@@ -75,15 +79,12 @@ class Canvas(QWidget):
 
     def set_mask(self, mask: np.ndarray | None) -> None:
         """The inpainting mask (bool, any resolution), drawn over the whole shown image."""
-        if mask is None or not mask.any():
-            self._mask = None
-        else:
-            rgba = np.zeros(mask.shape + (4,), np.uint8)
-            rgba[mask] = (MASK_COLOR.red(), MASK_COLOR.green(), MASK_COLOR.blue(),
-                          MASK_COLOR.alpha())
-            height, width = mask.shape
-            self._mask = QImage(rgba.data, width, height, 4 * width,
-                                QImage.Format_RGBA8888).copy()
+        self._mask = None if mask is None or not mask.any() else overlay(mask, MASK_COLOR)
+        self.update()
+
+    def set_free_region(self, region: np.ndarray | None) -> None:
+        """Outline this region (bool, model pixels): Fix keeps the image outside it."""
+        self._free = None if region is None else overlay(outline(region), FREE_COLOR)
         self.update()
 
     def set_strokes(self, strokes: tuple[Stroke, ...]) -> None:
@@ -177,10 +178,6 @@ class Canvas(QWidget):
         ox, oy, scale = self._model_scale()
         return (x - ox) / scale, (y - oy) / scale
 
-    def model_to_widget(self, x: float, y: float) -> QPointF:
-        ox, oy, scale = self._model_scale()
-        return self.to_widget(ox + x * scale, oy + y * scale)
-
     def _inside(self, x: float, y: float) -> bool:
         return 0 <= x < self._width and 0 <= y < self._height
 
@@ -201,6 +198,7 @@ class Canvas(QWidget):
             return
         if event.button() == Qt.LeftButton:
             self.toolbox.active.press(*self.to_model(x, y), self._strokes)
+            self._report_drawing()
             self.update()
 
     def mouseMoveEvent(self, event) -> None:
@@ -219,6 +217,7 @@ class Canvas(QWidget):
         # The tool's own drag state decides, not event.buttons(): a drag is press..release.
         if self.toolbox.active.active:
             self.toolbox.active.move(*self.to_model(x, y))
+            self._report_drawing()
         self.update()
 
     def mouseReleaseEvent(self, event) -> None:
@@ -233,6 +232,12 @@ class Canvas(QWidget):
         self.update()
         if result is not None:
             self.toolFinished.emit(result)
+        self.drawing.emit(None)
+
+    def _report_drawing(self) -> None:
+        pending = self.toolbox.active.in_progress()
+        if isinstance(pending, Stroke):
+            self.drawing.emit(pending)
 
     def enterEvent(self, event) -> None:
         # Take the keyboard when the mouse comes in, so Space pans here rather than pressing
@@ -275,10 +280,6 @@ class Canvas(QWidget):
             return
         super().keyReleaseEvent(event)
 
-    def cancel_drag(self) -> None:
-        self.toolbox.active.cancel()
-        self.update()
-
     # ------------------------------------------------------------ painting
 
     def paintEvent(self, event) -> None:
@@ -302,6 +303,9 @@ class Canvas(QWidget):
         ox, oy, scale = self._model_scale()
         painter.translate(ox, oy)
         painter.scale(scale, scale)  # from here on: model coordinates
+        if self._free is not None and self._show_edits:
+            side = self.toolbox.image_size
+            painter.drawImage(QRectF(0, 0, side, side), self._free)
         painter.setRenderHint(QPainter.Antialiasing, True)
         tool = self.toolbox.active
         if self._show_edits:
@@ -364,7 +368,7 @@ class Canvas(QWidget):
         half = tool.size / 2
         if tool.name == WARP:
             painter.drawRect(QRectF(x - half, y - half, tool.size, tool.size))
-        elif tool.name in (COLOR, SKETCH, "eraser", MASK):
+        elif tool.name in (COLOR, SKETCH, ERASER, MASK):
             painter.drawEllipse(QPointF(x, y), half, half)
 
 

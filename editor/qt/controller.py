@@ -19,13 +19,15 @@ from engine.jobs import Progress
 from engine.ops.generate import generate
 from engine.ops.types import EditSettings
 
-from ..jobs import Job, JobRunner
+from ..jobs import Job, JobRegistry, watch
 from ..model import history, loading, saved_history, tuned
 from ..model.document import Document
 from ..model.mask import PaintMask
 from ..model.photo import PhotoSettings, preview_square
 from ..model.project import ProjectData, export_image, from_document, save_project
-from ..model.tools import AddStroke, EraseStrokes, ToolBox
+from ..model.toolbox import ToolBox
+from ..model.tools import AddStroke, EraseStrokes
+from .live import LiveEdits, warm_started
 from .photos import PhotoController
 from .retouch import IMAGE, PHOTO, RetouchController, check_upscaled_size
 from .translation import TranslationController
@@ -72,19 +74,18 @@ class EditorController(QObject):
         self.frames: np.ndarray | None = None
         self.frame_index: int | None = None
         self._frames_key = None
-        self.edits = JobRunner("edit", self)
-        self.loads = JobRunner("load", self)
-        self.starts = JobRunner("start", self)
-        self.renders = JobRunner("frames", self)
+        self.jobs = JobRegistry(self)   # every runner, with its policy
+        self.jobs.busyChanged.connect(self.editBusy)   # Esc / Stop and the progress bar
+        register = self.jobs.register
+        self.edits = register("edit", new_document=True, stop=True, busy=True)
+        self.loads = register("load")
+        self.starts = register("start", new_document=True)
+        self.renders = register("frames", new_document=True, stop=True)
         self.view = IMAGE
         self.photos = PhotoController(self, photo_settings, self)
         self.retouch = RetouchController(self, photo_settings, self)
         self.translation = TranslationController(self, self)
-        # Esc / Stop and the progress bar serve whichever of these runs.
-        self._stoppable = (self.edits, self.photos.projections, self.retouch.inpaints)
-        for runner in self._stoppable:
-            runner.busyChanged.connect(
-                lambda _: self.editBusy.emit(any(r.busy for r in self._stoppable)))
+        self.live = LiveEdits(self, self)
 
     # ------------------------------------------------------------ device and models
 
@@ -158,11 +159,8 @@ class EditorController(QObject):
     # ------------------------------------------------------------ the document
 
     def _replace_document(self, document: Document, path: Path | None) -> None:
-        self.edits.cancel()
-        self.renders.cancel()
-        self.starts.cancel()
-        self.photos.projections.cancel()
-        self.retouch.inpaints.cancel()
+        self.live.stop()
+        self.jobs.new_document()
         self.undo_stack.clear()
         self.doc = document
         self.project_path = path
@@ -256,19 +254,20 @@ class EditorController(QObject):
         request = self.doc.edit_request(self.edit_settings)
         if request is None:
             self.edits.cancel()
+            self.show_preview(None)
             return None
         model, doc = self.doc_model(), self.doc
+        request = warm_started(request, self.live.take_warm(doc))
 
         def work(token):
             from engine.ops.edit import edit  # first use imports the losses: off the GUI thread
             return edit(model, request.constraints, request.z0, request.settings, token)
 
         job = self.edits.submit(work, "Edit", tag=(doc, request.revision))
-        job.progress.connect(lambda progress: self._edit_progress(job, progress))
-        job.finished.connect(lambda result: self._edit_finished(job, result))
-        job.failed.connect(lambda message: self._edit_ended(job, "failed", message))
-        job.cancelled.connect(lambda: self._edit_ended(job, "cancelled", "Edit cancelled"))
-        return job
+        return watch(job, progress=lambda progress: self._edit_progress(job, progress),
+                     finished=lambda result: self._edit_finished(job, result),
+                     failed=lambda message: self._edit_ended(job, "failed", message),
+                     cancelled=lambda: self._edit_ended(job, "cancelled", "Edit cancelled"))
 
     def _edit_progress(self, job: Job, progress: Progress) -> None:
         if job is not self.edits.current:
@@ -284,8 +283,7 @@ class EditorController(QObject):
         doc, revision = job.tag
         if doc is self.doc and doc.revision == revision:
             self.preview = None
-            blended = doc.edit_request(self.edit_settings).z0 is not None \
-                and self.edit_settings.keep_weight > 0
+            blended = doc.edit_request(self.edit_settings).keeps_outside
             self.push(history.apply_result(doc, result.z, result.images, result.costs, blended))
             self.result.emit(f"Edit done: {len(result.z)} candidates, best cost "
                              f"{float(result.costs[0]):.4g}, {result.steps} steps in "
@@ -305,10 +303,8 @@ class EditorController(QObject):
 
     def stop(self) -> None:
         """Esc / Stop: cancel the running edit, projection, inpainting and frame rendering."""
-        self.edits.cancel()
-        self.renders.cancel()
-        self.photos.projections.cancel()
-        self.retouch.stop()
+        self.live.stop()
+        self.jobs.stop()
 
     # ------------------------------------------------------------ candidates, fix, starts
 
@@ -514,8 +510,5 @@ class EditorController(QObject):
     # ------------------------------------------------------------ shutdown
 
     def shutdown(self) -> None:
-        for runner in (self.edits, self.loads, self.starts, self.renders):
-            runner.shutdown()
-        self.photos.shutdown()
-        self.retouch.shutdown()
-        self.translation.shutdown()
+        self.live.stop()
+        self.jobs.shutdown()

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import cv2
 import numpy as np
-from PySide6.QtGui import QImage, QPixmap
+from PySide6.QtGui import QColor, QImage, QPixmap
 
 
 def to_qimage(array: np.ndarray) -> QImage:
@@ -29,3 +30,19 @@ def from_qimage(image: QImage) -> np.ndarray:
     width, height = image.width(), image.height()
     data = np.frombuffer(image.constBits(), np.uint8, count=image.bytesPerLine() * height)
     return data.reshape(height, image.bytesPerLine())[:, :3 * width].reshape(height, width, 3).copy()
+
+
+def overlay(mask: np.ndarray, color: QColor) -> QImage:
+    """An RGBA image: `color` (with its alpha) where the bool mask is set, clear elsewhere."""
+    rgba = np.zeros(mask.shape + (4,), np.uint8)
+    rgba[mask] = (color.red(), color.green(), color.blue(), color.alpha())
+    height, width = mask.shape
+    return QImage(rgba.data, width, height, 4 * width, QImage.Format_RGBA8888).copy()
+
+
+def outline(region: np.ndarray) -> np.ndarray:
+    """bool HxW: the region's own pixels that touch a pixel outside it (8-neighbours; the
+    image's edge is not an outside)."""
+    grown = np.pad(region, 1, mode="edge").astype(np.uint8)
+    inner = cv2.erode(grown, np.ones((3, 3), np.uint8))[1:-1, 1:-1].astype(bool)
+    return region & ~inner

@@ -239,6 +239,8 @@ class MainWindow(QMainWindow):
     def _connect_widgets(self) -> None:
         c, canvas = self.controller, self.canvas
         canvas.toolFinished.connect(c.apply_tool_result)
+        canvas.drawing.connect(c.live.drawing)
+        canvas.drawing.connect(self._show_free_region)
         canvas.colorPicked.connect(c.sample_color)
         canvas.sizeStep.connect(self._grow_brush)
         canvas.cursorMoved.connect(self.status.show_position)
@@ -303,9 +305,17 @@ class MainWindow(QMainWindow):
         if doc is None:
             return
         self.canvas.set_strokes(doc.strokes)
+        self._show_free_region()
         self.candidates.show_candidates(doc.candidates, doc.state.chosen)
         self.interpolation.set_available(doc.state.z_previous is not None)
         self._update_title()
+
+    def _show_free_region(self, drawing=None) -> None:
+        """Outline what an edit may change (Fix keeps the rest), with the stroke being drawn."""
+        doc, settings = self.controller.doc, self.controller.edit_settings
+        if doc is not None:
+            strokes = None if drawing is None else doc.strokes + (drawing,)
+            self.canvas.set_free_region(doc.free_region(settings, strokes))
 
     def _model_changed(self) -> None:
         model = self.controller.model
@@ -344,8 +354,11 @@ class MainWindow(QMainWindow):
         self.canvas.update()
 
     def _edit_settings(self) -> None:
-        dialog = EditSettingsDialog(self.controller.edit_settings, self)
-        dialog.accepted.connect(lambda: setattr(self.controller, "edit_settings", dialog.settings()))
+        c = self.controller
+        dialog = EditSettingsDialog(c.edit_settings, self, live=c.live.enabled)
+        dialog.accepted.connect(lambda: setattr(c, "edit_settings", dialog.settings()))
+        dialog.accepted.connect(lambda: c.live.set_enabled(dialog.live_edits()))
+        dialog.accepted.connect(lambda: self._show_free_region())
         dialog.open()
 
     def _fill_image_menu(self) -> None:
@@ -443,6 +456,7 @@ class MainWindow(QMainWindow):
         if s.window_state() is not None:
             self.restoreState(s.window_state())
         self.actions.smooth.setChecked(s.smooth)
+        self.controller.live.set_enabled(s.live_edits)
         brush = s.brush()
         toolbox = self.controller.toolbox
         color = QColor(brush["color"])
@@ -458,6 +472,7 @@ class MainWindow(QMainWindow):
         s, toolbox = self.settings, self.controller.toolbox
         s.save_window(self.saveGeometry(), self.saveState())
         s.smooth = self.actions.smooth.isChecked()
+        s.live_edits = self.controller.live.enabled
         s.save_brush(toolbox.active_name, QColor(*toolbox.color).name(),
                      {name: tool.size for name, tool in toolbox.tools.items()})
 

@@ -16,7 +16,7 @@ from PySide6.QtCore import QObject, Signal
 from engine.errors import UserError
 from engine.jobs import Progress, drive
 
-from ..jobs import Job, JobRunner
+from ..jobs import Job, watch
 from ..model import history, loading
 from ..model.photo import PhotoLayer, PhotoSettings, edited
 from ..model.project import export_image
@@ -34,16 +34,14 @@ class PhotoController(QObject):
         super().__init__(parent)
         self.c = controller
         self.settings = settings or PhotoSettings()
-        self.opening = JobRunner("photo", self)
-        self.projections = JobRunner("projection", self)
-        self.transfers = JobRunner("transfer", self)
-        self.exports = JobRunner("photo-export", self)
+        register = controller.jobs.register
+        self.opening = register("photo", parent=self)
+        self.projections = register("projection", new_document=True, stop=True, busy=True,
+                                    parent=self)
+        self.transfers = register("transfer", parent=self)
+        self.exports = register("photo-export", parent=self)
         self.tuning = PhotoTuning(self, self)   # runs on self.projections, after a projection
         self._shown: tuple[PhotoLayer, np.ndarray, np.ndarray] | None = None  # photo, image, result
-
-    @property
-    def runners(self) -> tuple[JobRunner, ...]:
-        return self.opening, self.projections, self.transfers, self.exports
 
     # ------------------------------------------------------------ opening and projection
 
@@ -85,10 +83,10 @@ class PhotoController(QObject):
                                        token=token))
 
         job = self.projections.submit(work, "Projection", tag=(doc, photo))
-        job.progress.connect(lambda progress: self._progress(job, progress))
-        job.finished.connect(lambda result: self._refined(job, result))
-        job.failed.connect(lambda message: self._ended(job, "failed", message))
-        job.cancelled.connect(lambda: self._ended(job, "cancelled", "Projection stopped"))
+        watch(job, progress=lambda progress: self._progress(job, progress),
+              finished=lambda result: self._refined(job, result),
+              failed=lambda message: self._ended(job, "failed", message),
+              cancelled=lambda: self._ended(job, "cancelled", "Projection stopped"))
         return job
 
     def _progress(self, job: Job, progress: Progress) -> None:
@@ -186,7 +184,3 @@ class PhotoController(QObject):
     def _exported(self, path: Path) -> None:
         self.c.status.emit(f"Exported {path}")
         self.exported.emit(path)
-
-    def shutdown(self) -> None:
-        for runner in self.runners:
-            runner.shutdown()

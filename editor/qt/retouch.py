@@ -19,7 +19,7 @@ from engine.errors import UserError
 from engine.imaging import MAX_PIXELS
 from engine.jobs import Progress
 
-from ..jobs import Job, JobRunner
+from ..jobs import Job, watch
 from ..model import history
 from ..model.mask import PaintMask, TargetTransform, paint
 from ..model.photo import PhotoSettings, make_preview, model_square
@@ -50,13 +50,10 @@ class RetouchController(QObject):
         self.settings = settings or PhotoSettings()
         self.masks: dict[str, np.ndarray] = {}
         self._shown: dict[str, tuple[np.ndarray, np.ndarray]] = {}   # target: (mask, shown mask)
-        self.inpaints = JobRunner("inpaint", self)
-        self.upscales = JobRunner("upscale", self)
+        register = controller.jobs.register
+        self.inpaints = register("inpaint", new_document=True, stop=True, busy=True, parent=self)
+        self.upscales = register("upscale", parent=self)
         controller.documentReplaced.connect(self.clear_all)
-
-    @property
-    def runners(self) -> tuple[JobRunner, ...]:
-        return self.inpaints, self.upscales
 
     # ------------------------------------------------------------ the mask
 
@@ -162,10 +159,10 @@ class RetouchController(QObject):
             return result, make_preview(result) if target == PHOTO else None
 
         job = self.inpaints.submit(work, "Inpainting", tag=(doc, target, source, mask))
-        job.progress.connect(lambda progress: self._progress(job, progress))
-        job.finished.connect(lambda result: self._inpainted(job, result))
-        job.failed.connect(lambda message: self._ended(job, "failed", message))
-        job.cancelled.connect(lambda: self._ended(job, "cancelled", "Inpainting stopped"))
+        watch(job, progress=lambda progress: self._progress(job, progress),
+              finished=lambda result: self._inpainted(job, result),
+              failed=lambda message: self._ended(job, "failed", message),
+              cancelled=lambda: self._ended(job, "cancelled", "Inpainting stopped"))
         return job
 
     def _progress(self, job: Job, progress: Progress) -> None:
@@ -201,9 +198,6 @@ class RetouchController(QObject):
             self.c.error.emit(message)
         self.c.status.emit(message)
         self.inpaintEnded.emit(outcome)
-
-    def stop(self) -> None:
-        self.inpaints.cancel()
 
     # ------------------------------------------------------------ super-resolution
 
@@ -247,7 +241,3 @@ class RetouchController(QObject):
                            f"{image.shape[1]}x{image.shape[0]}")
         self.resultReady.emit(f"Super-resolved {what} (x{scale}, {name})", image,
                               f"{what}_x{scale}.png")
-
-    def shutdown(self) -> None:
-        for runner in self.runners:
-            runner.shutdown()

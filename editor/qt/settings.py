@@ -98,3 +98,13 @@ class AppSettings:
     @smooth.setter
     def smooth(self, value: bool) -> None:
         self.store.setValue("view/smooth", bool(value))
+
+    # Edits
+    @property
+    def live_edits(self) -> bool:
+        """Search while the mouse is down (editor/qt/live.py); off: only on release."""
+        return self._get("edit/live", True, bool)
+
+    @live_edits.setter
+    def live_edits(self, value: bool) -> None:
+        self.store.setValue("edit/live", bool(value))

@@ -27,8 +27,8 @@ class TranslationController(QObject):
     def __init__(self, controller, parent: QObject | None = None):
         super().__init__(parent)
         self.c = controller
-        self.sketches = JobRunner("sketch", self)
-        self.applies = JobRunner("translate", self)
+        self.sketches = controller.jobs.register("sketch", parent=self)
+        self.applies = controller.jobs.register("translate", parent=self)
         self._models: dict[tuple[str, str], checkpoints.Model] = {}
         self._lock = threading.Lock()
 
@@ -74,7 +74,3 @@ class TranslationController(QObject):
             f"Translated with {name}", result, f"translated_{name}.png"))
         self.c.status.emit(f"Translating with {name}...")
         return job
-
-    def shutdown(self) -> None:
-        self.sketches.shutdown()
-        self.applies.shutdown()

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import dataclasses
 
-from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QDoubleSpinBox, QFormLayout,
-                               QSpinBox, QWidget)
+from PySide6.QtWidgets import (QCheckBox, QDialog, QDialogButtonBox, QDoubleSpinBox,
+                               QFormLayout, QSpinBox, QWidget)
 
 from engine.ops.types import EditSettings
 
@@ -23,7 +23,8 @@ FIELDS = [  # name, label, minimum, maximum, tooltip
 
 
 class EditSettingsDialog(QDialog):
-    def __init__(self, settings: EditSettings, parent: QWidget | None = None):
+    def __init__(self, settings: EditSettings, parent: QWidget | None = None,
+                 live: bool = True):
         super().__init__(parent)
         self.setWindowTitle("Edit settings")
         self._settings = dataclasses.replace(settings)
@@ -40,6 +41,12 @@ class EditSettingsDialog(QDialog):
             box.setToolTip(tip)
             form.addRow(label, box)
             self.fields[name] = box
+        self.live = QCheckBox("Search while painting", self)
+        self.live.setObjectName("liveEdits")
+        self.live.setChecked(live)
+        self.live.setToolTip("Show quick results while the mouse is down; "
+                             "off: search only when a stroke is released")
+        form.addRow("Live edits", self.live)
         buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel, self)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
@@ -50,3 +57,6 @@ class EditSettingsDialog(QDialog):
         result = dataclasses.replace(self._settings, **values)
         result.candidates = min(result.candidates, result.starts)
         return result
+
+    def live_edits(self) -> bool:
+        return self.live.isChecked()

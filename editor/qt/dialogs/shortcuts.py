@@ -1,33 +1,37 @@
-"""The tools and shortcuts at a glance (F1)."""
+"""The tools and shortcuts at a glance (F1): every action's shortcuts, read from the actions
+themselves (editor/qt/actions.py), then what the mouse does."""
 
 from __future__ import annotations
 
+from html import escape
+
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-SHORTCUTS = [
-    ("B / K / W / E / M", "colour brush / sketch brush / warp / eraser / inpainting mask"),
-    ("[  ]  or mouse wheel", "smaller / bigger brush"),
+MOUSE = [  # not actions: gestures on the pad
+    ("mouse wheel", "smaller / bigger brush (in the brush tools)"),
     ("right click", "pick the brush colour from the image"),
     ("Space + drag, middle drag", "pan"),
-    ("Ctrl+wheel, Ctrl+= / Ctrl+-", "zoom"),
-    ("Ctrl+0 / Ctrl+1", "fit / 100 %"),
-    ("H", "show or hide the strokes"),
-    ("Esc", "stop the running edit"),
-    ("F", "fix the current image as the start"),
-    ("R / Ctrl+N / Ctrl+Shift+N", "restart / random start / average start"),
-    ("Ctrl+Z / Ctrl+Shift+Z", "undo / redo"),
-    ("Ctrl+S / Ctrl+O / Ctrl+E", "save project / open project / export PNG"),
-    ("Ctrl+Shift+O", "open a photo (or drop it on the window)"),
-    ("P", "photo view: the edit transferred onto the photo"),
-    ("Ctrl+I / Ctrl+D", "inpaint the masked area / clear the mask"),
-    ("Ctrl+U / Ctrl+Shift+E", "super-resolve / export upscaled"),
-    ("Ctrl+T", "train a model"),
+    ("Ctrl + wheel", "zoom"),
+    ("drop a file", "open a project or a photo"),
 ]
 
 
-def show_shortcuts(parent: QWidget | None) -> QMessageBox:
-    rows = "".join(f"<tr><td><b>{keys}</b></td><td>&nbsp;{what}</td></tr>" for keys, what in SHORTCUTS)
+def shortcut_rows(widget: QWidget) -> list[tuple[str, str]]:
+    """(keys, what) for every action on `widget` that has a shortcut, in creation order."""
+    rows = []
+    for action in QWidget.actions(widget):   # a window may name an attribute `actions`
+        keys = [s.toString(QKeySequence.NativeText) for s in action.shortcuts()]
+        if keys:
+            rows.append((" / ".join(keys), action.text().replace("&", "")))
+    return rows
+
+
+def show_shortcuts(parent: QWidget) -> QMessageBox:
+    rows = "".join(f"<tr><td><b>{escape(keys)}</b></td><td>&nbsp;{escape(what)}</td></tr>"
+                   for keys, what in shortcut_rows(parent) + MOUSE)
     box = QMessageBox(QMessageBox.Information, "Tools and shortcuts",
                       f"<table>{rows}</table>", QMessageBox.Ok, parent)
+    box.setObjectName("shortcuts")
     box.open()
     return box

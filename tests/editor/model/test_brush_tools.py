@@ -6,8 +6,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from editor.model.tools import (COLOR, SKETCH, WARP, AddStroke, EraseStrokes, Stroke, ToolBox,
-                                rasterize)
+from editor.model.toolbox import ToolBox
+from editor.model.tools import COLOR, SKETCH, WARP, AddStroke, EraseStrokes, Stroke, rasterize
 
 
 def drag(tool, points, strokes=()):

@@ -15,7 +15,7 @@ from editor.model.document import Document
 from editor.model.mask import MaskStroke, PaintMask, TargetTransform, paint
 from editor.model.photo import PhotoLayer, make_preview, model_square, preview_square
 from editor.model.project import from_document, load_project, save_project
-from editor.model.tools import ToolBox
+from editor.model.toolbox import ToolBox
 from editor.model.training import (LossHistory, TrainRequest, check_request, format_duration,
                                    parse_event, stage_args, stages)
 from engine.errors import UserError

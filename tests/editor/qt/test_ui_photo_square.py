@@ -6,7 +6,7 @@ import numpy as np
 from PySide6.QtCore import Qt
 
 from editor.model.photo import model_square
-from editor.model.tools import ToolBox
+from editor.model.toolbox import ToolBox
 from editor.qt.canvas import SQUARE_COLOR, SQUARE_SHADE, Canvas
 
 WIDTH, HEIGHT = 40, 56  # a portrait photo: the model square is rows 8-48
