@@ -9,7 +9,8 @@ starts are random prior samples. Each start's cost:
     + keep_weight x masked mse(G(z), fixed image, seam ring)
     + realism_weight x softplus(-D(G(z)))
 
-With z0 and keep_weight > 0 the fixed image G(z0) is kept: each result is G(z) within the
+With z0 and keep_weight > 0 the fixed image G(z0) is kept: on a generator with local codes
+only the codes near the strokes move (engine.ops.latent_region), and each result is G(z) within the
 strokes' margin and the fixed image (its warped patches moved) outside it, blended
 (engine.ops.keep), so the returned images are not G(z) of the returned latents there.
 
@@ -35,7 +36,8 @@ from ._common import (check_cancel, check_float, check_int, device_of, gan_netwo
                       image_size_of, latent_tensor, seeded_uniform, to_param)
 from .constraints import build_cost, check_constraints, paste_warps
 from .generate import check_latents
-from .keep import generator_share, keep_weights
+from .keep import free_region, generator_share, keep_weights
+from .latent_region import movable_latents
 from .start_search import best_of_pool
 from .types import EditConstraints, EditResult, EditSettings
 
@@ -97,30 +99,7 @@ def edit(model: Model, constraints: EditConstraints, z0: np.ndarray | None = Non
         if z0.ndim != 1:
             raise UserError(f"z0 must be one latent vector, got shape {tuple(z0.shape)}")
         anchor = latent_tensor(check_latents(z0, generator.z_dim), device)
-    z_start = initial_latents(anchor, settings.starts, settings.seed, settings.perturbation,
-                              generator.z_dim, device)
-    fresh = settings.starts if anchor is None else 0
-    if anchor is not None and settings.keep_weight > 0:
-        fresh = int(settings.starts * FRESH_STARTS)
-        if fresh:
-            z_start[-fresh:] = seeded_uniform((fresh, generator.z_dim), settings.seed + 1, device)
-    with torch.no_grad():
-        anchor_image = generator(anchor) if anchor is not None else None
-        if not constraints.warps:
-            start_images = None
-        elif anchor_image is not None:
-            start_images = to_uint8(anchor_image)
-        else:
-            start_images = to_uint8(generator(z_start))
-    hog = losses.hog_for(size, device)
-    cost_of = build_cost(constraints, start_images, settings.sketch_weight, hog, device)
-    blend = None
-    if anchor_image is not None and settings.keep_weight > 0:
-        blend = _Blend.build(constraints, anchor_image, start_images, size, settings.keep_margin)
-    # Warps refer to the start images, so random starts with warps keep their own samples.
-    if fresh and settings.pool > fresh and not (anchor is None and constraints.warps):
-        z_start[-fresh:] = best_of_pool(generator, cost_of, settings.pool, fresh,
-                                        settings.seed + 2, device, blend)
+    z_start, cost_of, blend, held = _setup(generator, constraints, anchor, settings, size, device)
 
     w = to_param(z_start).requires_grad_(True)
     optimizer = torch.optim.Adam([w], lr=settings.lr)
@@ -132,7 +111,7 @@ def edit(model: Model, constraints: EditConstraints, z0: np.ndarray | None = Non
     with torch.enable_grad():
         for step in range(1, settings.steps + 1):
             check_cancel(token)
-            z = torch.tanh(w)
+            z = torch.tanh(w) if held is None else held(torch.tanh(w))
             x = generator(z)
             cost = cost_of(x)
             if anchor is not None and settings.closeness_weight > 0:
@@ -167,6 +146,42 @@ def edit(model: Model, constraints: EditConstraints, z0: np.ndarray | None = Non
                       images=to_uint8(best_images[order]),
                       costs=best_cost[order].cpu().numpy().astype(np.float32),
                       steps=done, seconds=time.perf_counter() - started)
+
+
+def _setup(generator, constraints: EditConstraints, anchor: torch.Tensor | None,
+           settings: EditSettings, size: int, device: torch.device):
+    """The starts, the constraints' cost, the blend with a fixed image (or None) and the
+    map that holds the latent entries a Fix edit may not change (or None)."""
+    z_start = initial_latents(anchor, settings.starts, settings.seed, settings.perturbation,
+                              generator.z_dim, device)
+    fresh = settings.starts if anchor is None else 0
+    if anchor is not None and settings.keep_weight > 0:
+        fresh = int(settings.starts * FRESH_STARTS)
+        if fresh:
+            z_start[-fresh:] = seeded_uniform((fresh, generator.z_dim), settings.seed + 1, device)
+    with torch.no_grad():
+        anchor_image = generator(anchor) if anchor is not None else None
+        if not constraints.warps:
+            start_images = None
+        elif anchor_image is not None:
+            start_images = to_uint8(anchor_image)
+        else:
+            start_images = to_uint8(generator(z_start))
+    hog = losses.hog_for(size, device)
+    cost_of = build_cost(constraints, start_images, settings.sketch_weight, hog, device)
+    blend = held = None
+    if anchor_image is not None and settings.keep_weight > 0:
+        blend = _Blend.build(constraints, anchor_image, start_images, size, settings.keep_margin)
+        movable = movable_latents(generator, free_region(constraints, size, settings.keep_margin))
+        if movable is not None:
+            held = lambda z: torch.where(movable, z, anchor)  # noqa: E731
+    # Warps refer to the start images, so random starts with warps keep their own samples.
+    if fresh and settings.pool > fresh and not (anchor is None and constraints.warps):
+        z_start[-fresh:] = best_of_pool(generator, cost_of, settings.pool, fresh,
+                                        settings.seed + 2, device, blend, held)
+    if held is not None:
+        z_start = held(z_start)
+    return z_start, cost_of, blend, held
 
 
 class _Blend:

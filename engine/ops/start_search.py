@@ -17,10 +17,13 @@ CHUNK = 64  # samples per forward pass while scoring the pool
 
 @torch.no_grad()
 def best_of_pool(generator, cost_of, pool: int, keep: int, seed: int,
-                 device: torch.device, blend=None) -> torch.Tensor:
+                 device: torch.device, blend=None, held=None) -> torch.Tensor:
     """(keep, Z): the `keep` lowest-cost latents among `pool` seeded prior samples
-    (`blend`, when given, maps G(z) to the image the cost sees, as in the edit)."""
+    (`blend`, when given, maps G(z) to the image the cost sees, as in the edit; `held`
+    maps a sample to the latent the edit may reach, its other entries held fixed)."""
     z = seeded_uniform((pool, generator.z_dim), seed, device)
+    if held is not None:
+        z = held(z)
     costs = []
     for chunk in z.split(CHUNK):
         x = generator(chunk)
