@@ -1,15 +1,14 @@
-"""Semantic inpainting (Yeh et al. 2017): fill a hole with the generator's best guess.
+"""Inpainting: fill a masked region with a fill model (the default) or a gan's best guess.
+
+`inpaint` takes either kind of model: a fill model runs the learned fill (engine/ops/fill.py,
+one forward pass); a gan model runs semantic inpainting (Yeh et al. 2017), described here.
 
 z* = argmin contextual loss + prior_weight x prior loss, where the contextual loss is the
 L1 distance on known pixels weighted by the fraction of hole pixels in a window around
 each (pixels next to the hole matter most, far ones not at all), and the prior loss is
 -log D(G(z)) (softplus form). Several starts, encoder-initialised on the image with the
 hole pre-filled by OpenCV's Telea method, are optimised together; the best is blended in.
-
-On a photo larger than the model, a box around the hole with context (`context` x the
-hole's size on each side, at least the model's size, as square as the photo allows) is
-cut out, resized to the model's resolution, filled, resized back and blended into the
-photo. Only the hole grown by `margin` pixels (the blend zone) can change.
+Large photos go through the box around the hole (engine/ops/fill_region.py).
 """
 
 from __future__ import annotations
@@ -22,27 +21,40 @@ import torch
 
 from ..checkpoints import Model
 from ..errors import UserError
-from ..imaging import check_rgb, resize, to_tensor, to_uint8
+from ..imaging import resize, to_tensor, to_uint8
 from ..jobs import CancelToken, Operation, Progress
 from . import losses
-from ._common import (check_cancel, check_choice, check_float, check_int, check_mask,
-                      device_of, gan_networks, image_size_of, seeded_uniform, to_param)
+from ._common import (check_cancel, check_choice, check_float, check_int, device_of,
+                      gan_networks, image_size_of, seeded_uniform, to_param)
+from .fill import fill
+from .fill_region import (BLENDS, blend_into, check_hole, check_region, compose, crop_box,
+                          default_margin, resize_mask)
 
-BLENDS = ("poisson", "feather")
-_CLONE_EROSION = 3  # cv2.seamlessClone erodes its mask 3 times with a 3x3 kernel
+__all__ = ["BLENDS", "METHODS", "contextual_loss", "contextual_weights", "crop_box", "inpaint"]
+METHODS = ("learned", "gan")   # a fill model's one pass; a gan's optimised latent
 
 
 def inpaint(model: Model, image: np.ndarray, mask: np.ndarray, token: CancelToken | None = None,
             steps: int = 100, blend: str = "poisson", prior_weight: float = 0.003,
             starts: int = 4, lr: float = 0.05, context: float = 1.0, margin: int | None = None,
-            seed: int = 0, preview_every: int = 10) -> Operation[np.ndarray]:
-    """Yields Progress per step; returns the filled image (uint8, the image's size)."""
-    check_rgb(image, "image")
-    mask = check_mask(mask, image.shape[:2], "inpainting mask")
-    if not mask.any():
-        raise UserError("inpainting mask is empty: mark the region to fill")
-    if mask.all():
-        raise UserError("inpainting mask covers the whole image: nothing is left to fill it from")
+            seed: int = 0, preview_every: int = 10, method: str | None = None
+            ) -> Operation[np.ndarray]:
+    """Yields Progress per step; returns the filled image (uint8, the image's size).
+
+    The model's kind picks the method: 'learned' for a fill model, 'gan' for a gan model;
+    `method`, when given, must agree with it. steps, prior_weight, starts, lr, seed and
+    preview_every tune the gan method only."""
+    method = _method_for(model, method)
+    if method == "learned":
+        return (yield from fill(model, image, mask, token=token, blend=blend, context=context,
+                                margin=margin))
+    return (yield from _gan_fill(model, image, mask, token, steps, blend, prior_weight, starts,
+                                 lr, context, margin, seed, preview_every))
+
+
+def _gan_fill(model, image, mask, token, steps, blend, prior_weight, starts, lr, context,
+              margin, seed, preview_every) -> Operation[np.ndarray]:
+    mask = check_hole(image, mask)
     steps = check_int("steps", steps)
     starts = check_int("starts", starts)
     check_choice("blend", blend, BLENDS)
@@ -57,13 +69,24 @@ def inpaint(model: Model, image: np.ndarray, mask: np.ndarray, token: CancelToke
     top, left, bottom, right = crop_box(mask, n, context)
     crop, crop_mask = image[top:bottom, left:right], mask[top:bottom, left:right]
     small = resize(np.ascontiguousarray(crop), n, n) if crop.shape[:2] != (n, n) else np.array(crop)
-    small_mask = _resize_mask(crop_mask, n)
-    if small_mask.all():
-        raise UserError("inpainting mask covers the whole region around it: nothing is left to "
-                        "fill it from")
-    margin = max(2, round(2 * max(crop.shape[:2]) / n)) if margin is None \
+    small_mask = resize_mask(crop_mask, n, n)
+    check_region(small_mask)
+    margin = default_margin(crop.shape, n) if margin is None \
         else check_int("margin", margin, minimum=0)
 
+    best = yield from _optimise(generator, discriminator, encoder, small, small_mask, token,
+                                steps, prior_weight, starts, lr, seed, preview_every)
+    generated = best if best.shape[:2] == crop.shape[:2] else resize(best, crop.shape[1],
+                                                                     crop.shape[0])
+    out = image.copy()
+    out[top:bottom, left:right] = blend_into(crop, crop_mask, generated, margin, blend)
+    return out
+
+
+def _optimise(generator, discriminator, encoder, small, small_mask, token, steps, prior_weight,
+              starts, lr, seed, preview_every) -> Operation[np.ndarray]:
+    """Every start's Adam steps on z; returns the best G(z) (uint8, the model's size)."""
+    n = small.shape[0]
     device = device_of(generator)
     target = to_tensor(small, device)
     weights = torch.from_numpy(contextual_weights(small_mask))[None, None].to(device)
@@ -93,38 +116,10 @@ def inpaint(model: Model, image: np.ndarray, mask: np.ndarray, token: CancelToke
             optimizer.step()
             preview = None
             if step % preview_every == 0 or step == steps:
-                preview = _compose(small, small_mask, to_uint8(best_images[int(best_loss.argmin())]))
+                preview = compose(small, small_mask, to_uint8(best_images[int(best_loss.argmin())]))
             yield Progress(step, steps, "inpainting", preview, {"loss": float(best_loss.min())})
 
-    generated = to_uint8(best_images[int(best_loss.argmin())])
-    if generated.shape[:2] != crop.shape[:2]:
-        generated = resize(generated, crop.shape[1], crop.shape[0])
-    blended = blend_into(crop, crop_mask, generated, margin, blend)
-    out = image.copy()
-    out[top:bottom, left:right] = blended
-    return out
-
-
-def crop_box(mask: np.ndarray, n: int, context: float) -> tuple[int, int, int, int]:
-    """(top, left, bottom, right) around the hole: the whole image when it is n x n, else the
-    hole's box grown by `context` x its size on each side, at least n, as square as fits."""
-    height, width = mask.shape
-    if (height, width) == (n, n):
-        return 0, 0, n, n
-    rows, cols = np.nonzero(mask)
-    y0, y1, x0, x1 = rows.min(), rows.max() + 1, cols.min(), cols.max() + 1
-    side = max(n, math.ceil(max(y1 - y0, x1 - x0) * (1 + 2 * context)))
-    box_h, box_w = min(height, max(side, y1 - y0)), min(width, max(side, x1 - x0))
-    top = int(np.clip((y0 + y1 - box_h) // 2, 0, height - box_h))
-    left = int(np.clip((x0 + x1 - box_w) // 2, 0, width - box_w))
-    return top, left, top + box_h, left + box_w
-
-
-def _resize_mask(mask: np.ndarray, n: int) -> np.ndarray:
-    """Any coverage of a resized pixel by the hole makes it a hole pixel."""
-    if mask.shape == (n, n):
-        return mask
-    return cv2.resize(mask.astype(np.float32), (n, n), interpolation=cv2.INTER_AREA) > 1e-3
+    return to_uint8(best_images[int(best_loss.argmin())])
 
 
 def contextual_weights(hole: np.ndarray) -> np.ndarray:
@@ -142,33 +137,13 @@ def contextual_loss(x: torch.Tensor, target: torch.Tensor, weights: torch.Tensor
     return (weights * (x - target).abs()).flatten(1).sum(1) / total
 
 
-def _compose(image: np.ndarray, hole: np.ndarray, generated: np.ndarray) -> np.ndarray:
-    return np.where(hole[..., None], generated, image)
-
-
-def blend_into(image: np.ndarray, hole: np.ndarray, generated: np.ndarray, margin: int,
-               method: str) -> np.ndarray:
-    """Blend `generated` into `image` over the hole grown by `margin`; pixels beyond that
-    are returned unchanged. Poisson blending is given the masked input (known pixels
-    outside the hole, generated ones inside), never the original hole content."""
-    composite = _compose(image, hole, generated)
-    if margin == 0:
-        return composite
-    kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * margin + 1, 2 * margin + 1))
-    zone = cv2.dilate(hole.astype(np.uint8), kernel) > 0
-    if method == "feather":
-        distance = cv2.distanceTransform((~hole).astype(np.uint8), cv2.DIST_L2, 5)
-        alpha = np.clip(1 - distance / (margin + 1), 0, 1)[..., None] * zone[..., None]
-        mixed = alpha * generated.astype(np.float32) + (1 - alpha) * image.astype(np.float32)
-        return np.where(zone[..., None], np.rint(mixed), image).astype(np.uint8)
-    # OpenCV erodes the clone mask by _CLONE_EROSION pixels, so grow it by as much first
-    # (onto padding where the zone meets the border); the solve then covers the whole zone.
-    pad = _CLONE_EROSION + 2
-    padded_src = cv2.copyMakeBorder(generated, pad, pad, pad, pad, cv2.BORDER_REFLECT_101)
-    padded_dst = cv2.copyMakeBorder(composite, pad, pad, pad, pad, cv2.BORDER_REFLECT_101)
-    grow = np.ones((2 * _CLONE_EROSION + 1,) * 2, np.uint8)
-    padded_zone = cv2.dilate(np.pad(zone, pad).astype(np.uint8) * 255, grow)
-    x, y, w, h = cv2.boundingRect(padded_zone)
-    cloned = cv2.seamlessClone(padded_src, padded_dst, padded_zone, (x + w // 2, y + h // 2),
-                               cv2.NORMAL_CLONE)[pad:-pad, pad:-pad]
-    return np.where(zone[..., None], cloned, image)
+def _method_for(model: Model, method: str | None) -> str:
+    kinds = {"learned": "fill", "gan": "gan"}
+    if method is None:
+        model.require_kind(*kinds.values())
+        return "learned" if model.kind == "fill" else "gan"
+    check_choice("method", method, METHODS)
+    if model.kind != kinds[method]:
+        raise UserError(f"inpainting method '{method}' needs a {kinds[method]} model; "
+                        f"'{model.name}' is a {model.kind} model")
+    return method

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from ..config import IMAGE_SIZES
 from ..errors import UserError
 
-KINDS = ("gan", "encoder", "sr", "pix2pix", "cyclegan")
+KINDS = ("gan", "encoder", "sr", "pix2pix", "cyclegan", "fill")
 PRESETS = ("cpu-quick", "cpu", "gpu")
 PAIR_MODES = ("edges", "gray", "folder", "sidebyside")
 GAN_LOSSES = ("nonsat", "hinge")
@@ -43,6 +43,11 @@ _PRESET_TABLE: dict[str, dict[str, dict]] = {
         "cpu-quick": dict(size=64, width=16, blocks=3, batch=4, iters=1000, sample_every=200),
         "cpu": dict(size=64, width=32, blocks=6, batch=4, iters=5000, sample_every=500),
         "gpu": dict(size=128, width=64, blocks=9, batch=8, iters=40000, sample_every=1000),
+    },
+    "fill": {
+        "cpu-quick": dict(size=64, width=16, batch=8, iters=500, sample_every=100),
+        "cpu": dict(size=128, width=16, batch=8, iters=5000, sample_every=500),
+        "gpu": dict(size=256, width=32, batch=32, iters=40000, sample_every=1000),
     },
 }
 
@@ -144,6 +149,8 @@ def _check_common(kind: str, o: TrainOptions) -> None:
         if o.size is None or o.size % o.scale or o.size // o.scale < 8:
             raise UserError(f"--size (the high-resolution crop) must be a multiple of the scale "
                             f"{o.scale} and give at least 8 low-resolution pixels, got {o.size}")
+    if kind == "fill" and (o.size is None or o.size % 16 or not 32 <= o.size <= 512):
+        raise UserError(f"--size must be a multiple of 16 from 32 to 512 for a fill, got {o.size}")
     if kind == "pix2pix":
         if o.pairs is None:
             raise UserError(f"pix2pix needs --pairs: one of {', '.join(PAIR_MODES)}")

@@ -52,6 +52,7 @@ IMAGE_COMMANDS = {
     "translate": lambda w, x: ["translate", x, "--model", w["gan"], "--out", w["out"]],
     "upscale": lambda w, x: ["upscale", x, "--model", w["gan"], "--out", w["out"]],
     "eval-transfer": lambda w, x: ["eval-transfer", "--images", x],
+    "eval-fill": lambda w, x: ["eval-fill", "--images", x, "--gan", "none"],
     "train": lambda w, x: ["train", "gan", "--data", x, "--out", w["dir_out"], "--device", "cpu"],
 }
 OTHER_CASES = [
@@ -72,6 +73,8 @@ OTHER_CASES = [
     ("eval", lambda w: ["eval", "--model", w["broken"], "--images", w["evil_data"]]),
     ("eval-tune", lambda w: ["eval-tune", "--images", w["eps"], "--model", w["broken"]]),
     ("eval-tune", lambda w: ["eval-tune", "--images", w["evil_data"], "--max-images", HUGE]),
+    ("eval-fill", lambda w: ["eval-fill", "--images", w["evil_data"], "--model", w["broken"]]),
+    ("eval-fill", lambda w: ["eval-fill", "--images", w["evil_data"], "--strokes", HUGE]),
     ("bench", lambda w: ["bench", "--threads", HUGE]),
     ("bench", lambda w: ["bench", "--repeats", "-1"]),
     ("train", lambda w: ["train", "gan", "--data", w["evil_data"], "--out", w["dir_out"],

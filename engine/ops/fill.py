@@ -1,0 +1,95 @@
+"""The learned fill: a fill model (engine/nets/fill.py) paints the hole in one forward pass.
+
+The box around the hole (fill_region.crop_box) is cut out and pre-filled by Telea at its
+own size. When it is larger than the model's training crop, the net sees it shrunk so
+its longer side is that crop's side (the scale it learned on), and its correction to the
+prefill is enlarged back. Only the hole and its blend margin change in the photo.
+"""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+from ..checkpoints import Model
+from ..imaging import resize, to_tensor
+from ..jobs import CancelToken, Operation, Progress
+from ._common import check_cancel, check_choice, check_float, check_int, device_of
+from .fill_region import (BLENDS, blend_into, check_hole, check_region, compose, crop_box,
+                          default_margin, resize_mask)
+
+DEFAULT_FILL_MODEL = "fill128"
+
+
+def fill(model: Model, image: np.ndarray, mask: np.ndarray, token: CancelToken | None = None,
+         blend: str = "poisson", context: float = 1.0, margin: int | None = None
+         ) -> Operation[np.ndarray]:
+    """Yields two Progress steps (filled, blended); returns the image with the hole filled."""
+    model.require_kind("fill")
+    mask = check_hole(image, mask)
+    check_choice("blend", blend, BLENDS)
+    context = check_float("context", context)
+    net = model.net("fill")
+    n = int(model.config.get("image_size") or net.config.image_size)
+    top, left, bottom, right = crop_box(mask, n, context)
+    crop, crop_mask = image[top:bottom, left:right], mask[top:bottom, left:right]
+    margin = default_margin(crop.shape, n) if margin is None \
+        else check_int("margin", margin, minimum=0)
+    check_cancel(token)
+    generated = fill_crop(net, crop, crop_mask, n)
+    yield Progress(1, 2, "filling", compose(crop, crop_mask, generated))
+    check_cancel(token)
+    out = image.copy()
+    out[top:bottom, left:right] = blend_into(crop, crop_mask, generated, margin, blend)
+    yield Progress(2, 2, "blending")
+    return out
+
+
+def prefill(image: np.ndarray, hole: np.ndarray, method: str) -> np.ndarray:
+    """The net's input: the hole filled from the known pixels only (Telea), or zeroed."""
+    if method == "telea":
+        return cv2.inpaint(image, hole.astype(np.uint8) * 255, 3, cv2.INPAINT_TELEA)
+    out = image.copy()
+    out[hole] = 128
+    return out
+
+
+def fill_crop(net: torch.nn.Module, crop: np.ndarray, hole: np.ndarray, n: int) -> np.ndarray:
+    """The net's fill of `crop` (uint8, the crop's size). The prefill is made at the crop's
+    own size; the net runs at most n pixels on a side, and when it runs smaller, its
+    correction to the prefill is enlarged onto the full-size prefill (Telea's sharp edge
+    next to the known pixels stays)."""
+    height, width = crop.shape[:2]
+    given = prefill(np.ascontiguousarray(crop), hole, net.config.prefill)
+    scale = min(1.0, n / max(height, width))
+    h, w = max(1, round(height * scale)), max(1, round(width * scale))
+    if (h, w) == (height, width):
+        check_region(hole)
+        return _to_uint8(_run(net, given, hole))
+    small = resize(given, w, h)
+    small_hole = resize_mask(hole, w, h)
+    check_region(small_hole)
+    correction = _run(net, small, small_hole) - (small.astype(np.float32) / 127.5 - 1)
+    correction = cv2.resize(correction, (width, height), interpolation=cv2.INTER_LINEAR)
+    return _to_uint8(given.astype(np.float32) / 127.5 - 1 + correction)
+
+
+def _run(net: torch.nn.Module, given: np.ndarray, hole: np.ndarray) -> np.ndarray:
+    """The net on one prefilled image (padded to its multiple): float HxWx3 in [-1, 1]."""
+    h, w = hole.shape
+    device = device_of(net)
+    pad_h, pad_w = -h % net.multiple, -w % net.multiple
+    x = to_tensor(np.ascontiguousarray(given), device)
+    m = torch.from_numpy(hole.astype(np.float32))[None, None].to(device)
+    if pad_h or pad_w:   # mirrored outward: hole pixels stay marked as hole in the mirror
+        mode = "reflect" if min(h, w) > max(pad_h, pad_w) else "replicate"
+        x = F.pad(x, (0, pad_w, 0, pad_h), mode=mode)
+        m = F.pad(m, (0, pad_w, 0, pad_h), mode=mode)
+    with torch.no_grad():
+        return net(x, m)[0, :, :h, :w].permute(1, 2, 0).float().cpu().numpy()
+
+
+def _to_uint8(image: np.ndarray) -> np.ndarray:
+    return np.clip(np.rint((image + 1) * 127.5), 0, 255).astype(np.uint8)

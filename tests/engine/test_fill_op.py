@@ -1,0 +1,128 @@
+"""The learned fill op and `inpaint`'s choice of method, with a small fill model made here."""
+
+import cv2
+import numpy as np
+import pytest
+import torch
+
+from engine import registry
+from engine.checkpoints import Model
+from engine.errors import UserError
+from engine.jobs import drive
+from engine.nets.fill import FillConfig
+from engine.ops.fill import fill
+from engine.ops.fill_masks import centred_box
+from engine.ops.inpaint import inpaint
+from support.cancelling import run_cancelled_at
+from support.ops_models import gan, one_thread, sr_model  # noqa: F401
+
+pytestmark = pytest.mark.usefixtures("one_thread")
+
+
+def fill_model(size=16) -> Model:
+    torch.manual_seed(0)
+    net = registry.build("fill_gated_unet", FillConfig(width=4, max_width=8, depth=2, dilated=1,
+                                                       image_size=size)).eval()
+    torch.nn.init.normal_(net.to_rgb.weight, 0.0, 0.1)   # a correction to Telea, as if trained
+    return Model(folder=None, config={"kind": "fill", "name": "test-fill", "image_size": size},
+                 networks={"fill": net})
+
+
+def photo(height, width, seed=0):
+    rng = np.random.default_rng(seed)
+    small = rng.integers(0, 256, (6, 8, 3), dtype=np.uint8)
+    return cv2.resize(small, (width, height), interpolation=cv2.INTER_CUBIC)
+
+
+def grown(mask, margin):
+    return cv2.dilate(mask.astype(np.uint8), np.ones((2 * margin + 1,) * 2, np.uint8)) > 0
+
+
+@pytest.mark.parametrize("blend", ["poisson", "feather"])
+def test_only_the_hole_and_its_margin_change(blend):
+    image, hole = photo(16, 16), centred_box(16, 16, 6)
+    out = drive(fill(fill_model(), image, hole, blend=blend, margin=2))
+    assert out.shape == image.shape and out.dtype == np.uint8
+    changed = np.any(out != image, axis=2)
+    assert not changed[~grown(hole, 2)].any()
+    assert changed[hole].mean() > 0.9
+
+
+def test_a_large_photo_is_filled_from_a_box_around_the_hole_at_the_model_scale():
+    image = photo(120, 200)
+    hole = np.zeros((120, 200), bool)
+    hole[50:60, 150:162] = True
+    seen = []
+    out = drive(fill(fill_model(), image, hole), seen.append)
+    assert [p.step for p in seen] == [1, 2]
+    # the box is 36 px (the hole and its context), filled at 16 px: the preview shows the box
+    assert seen[0].preview.shape == (36, 36, 3)
+    assert not np.any(out != image, axis=2)[~grown(hole, 8)].any()
+    assert np.any(out != image, axis=2)[hole].mean() > 0.9
+
+
+def test_what_was_in_the_hole_does_not_change_the_fill():
+    image, hole = photo(40, 56), centred_box(40, 56, 12)
+    other = image.copy()
+    other[hole] = 255 - other[hole]
+    model = fill_model()
+    assert np.array_equal(drive(fill(model, image, hole)), drive(fill(model, other, hole)))
+
+
+def test_non_multiple_sizes_are_padded_and_cropped_back():
+    image, hole = photo(13, 23), centred_box(13, 23, 5)
+    out = drive(fill(fill_model(), image, hole, margin=0))
+    assert out.shape == (13, 23, 3)
+    assert np.array_equal(out[~hole], image[~hole])
+
+
+def test_inpaint_picks_the_method_from_the_model(gan):
+    image, hole = photo(16, 16), centred_box(16, 16, 4)
+    model = fill_model()
+    assert np.array_equal(drive(inpaint(model, image, hole)), drive(fill(model, image, hole)))
+    assert np.array_equal(drive(inpaint(model, image, hole, method="learned", steps=1)),
+                          drive(fill(model, image, hole)))
+    seen = []
+    drive(inpaint(gan, image, hole, steps=3), seen.append)
+    assert [p.step for p in seen] == [1, 2, 3]   # the gan's optimisation steps
+
+
+@pytest.mark.parametrize("method, message", [("gan", "needs a gan model"),
+                                             ("learned", "needs a fill model"),
+                                             ("magic", "method")])
+def test_a_method_that_does_not_fit_the_model_is_refused(gan, method, message):
+    model = fill_model() if method != "learned" else gan
+    with pytest.raises(UserError, match=message):
+        drive(inpaint(model, photo(16, 16), centred_box(16, 16, 4), method=method))
+
+
+def test_fill_needs_a_fill_model():
+    with pytest.raises(UserError, match="fill model"):
+        drive(fill(sr_model(), photo(16, 16), centred_box(16, 16, 4)))
+
+
+@pytest.mark.parametrize("mask, message", [
+    (np.zeros((16, 15), bool), "mask"),
+    (np.zeros((16, 16), bool), "empty"),
+    (np.ones((16, 16), bool), "whole image"),
+    (np.full((16, 16), 0.5), "boolean"),
+])
+def test_bad_masks_are_user_errors(mask, message):
+    with pytest.raises(UserError, match=message):
+        drive(fill(fill_model(), photo(16, 16), mask))
+
+
+def test_bad_settings_are_user_errors():
+    image, hole = photo(16, 16), centred_box(16, 16, 4)
+    with pytest.raises(UserError, match="blend"):
+        drive(fill(fill_model(), image, hole, blend="smudge"))
+    with pytest.raises(UserError, match="margin"):
+        drive(fill(fill_model(), image, hole, margin=-1))
+    with pytest.raises(Exception, match="uint8"):
+        drive(fill(fill_model(), image.astype(np.float32), hole))
+
+
+def test_cancel_stops_before_the_blend():
+    seen = run_cancelled_at(1, lambda token: fill(fill_model(), photo(16, 16),
+                                                  centred_box(16, 16, 4), token=token))
+    assert seen == [1]
