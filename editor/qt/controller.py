@@ -1,6 +1,7 @@
-"""The editor's controller: owns the document, the undo stack, the model and the background
-jobs, and turns user intents (a finished stroke, a chosen candidate, Fix, Open...) into
-commands and jobs. Widgets talk to it; it never touches a widget.
+"""The editor's controller: turns user intents (a finished stroke, a chosen candidate, Fix,
+Open...) into commands and jobs. The document, undo stack, model and jobs are in its session
+(editor/qt/session.py), which the satellites (photos, retouch, translation) share; widgets
+talk to the controller, which never touches a widget.
 """
 
 from __future__ import annotations
@@ -10,7 +11,6 @@ from pathlib import Path
 import numpy as np
 import torch
 from PySide6.QtCore import QObject, Signal
-from PySide6.QtGui import QUndoStack
 
 from engine import checkpoints
 from engine.device import describe, resolve_device
@@ -19,8 +19,8 @@ from engine.jobs import Progress
 from engine.ops.generate import generate
 from engine.ops.types import EditSettings
 
-from ..jobs import Job, JobRegistry, watch
-from ..model import history, loading, saved_history, tuned
+from ..jobs import Job, watch
+from ..model import history, loading, saved_history
 from ..model.document import Document
 from ..model.mask import PaintMask
 from ..model.photo import PhotoSettings, preview_square
@@ -29,63 +29,77 @@ from ..model.toolbox import ToolBox
 from ..model.tools import AddStroke, EraseStrokes
 from .live import LiveEdits, warm_started
 from .photos import PhotoController
-from .retouch import IMAGE, PHOTO, RetouchController, check_upscaled_size
+from .retouch import RetouchController, check_upscaled_size
+from .session import PHOTO, Session
 from .translation import TranslationController
-from .undo import UndoCommand, release_deleted
 
 INTERPOLATION_FRAMES = 16
 
 
+def _shared(name: str) -> property:
+    return property(lambda self: getattr(self.session, name),
+                    lambda self, value: setattr(self.session, name, value))
+
+
 class EditorController(QObject):
-    documentReplaced = Signal()     # a new document (model loaded, project opened)
-    documentChanged = Signal()      # any change of the document's state
-    displayChanged = Signal()       # the image to show changed (document, preview or frame)
     modelChanged = Signal()
     modelFailed = Signal(str)       # no model could be loaded: the message says why
-    status = Signal(str)            # a line for the status bar
-    result = Signal(str)            # a finished job's result: stays in the status bar
-    error = Signal(str)             # a problem the user should see
     editBusy = Signal(bool)
-    editProgress = Signal(int, int) # step, total
     editEnded = Signal(str)         # "applied" | "dropped" | "cancelled" | "failed"
     framesReady = Signal()
     projectOpened = Signal(object)  # Path (None for a recovered autosave)
     projectSaved = Signal(object)   # Path
     colorChanged = Signal(object)   # (r, g, b) after sampling from the image
-    viewChanged = Signal(str)       # "image" (the model image) | "photo" (the edit on the photo)
+    # documentReplaced, documentChanged, displayChanged, viewChanged, status, result, error and
+    # editProgress are the session's (editor/qt/session.py), shared with the satellites.
 
     def __init__(self, edit_settings: EditSettings | None = None, model_dirs=(),
                  device: str = "auto", seed: int | None = None, parent: QObject | None = None,
                  photo_settings: PhotoSettings | None = None):
         super().__init__(parent)
+        self.session = s = Session(model_dirs, self)
+        for name in ("documentReplaced", "documentChanged", "displayChanged", "viewChanged",
+                     "status", "result", "error"):
+            setattr(self, name, getattr(s, name))
+        self.editProgress = s.progress
+        s.documentReplaced.connect(self._document_replaced)
+        s.documentChanged.connect(self._document_changed)   # before any widget hears it
+        s.editWanted.connect(self.request_edit)
         self.edit_settings = edit_settings or EditSettings()
-        self.model_dirs = [Path(p) for p in model_dirs]
         self.device_name = device
         self.device = self._resolve_device(device)
         self.rng = np.random.default_rng(seed)
-        self.model: checkpoints.Model | None = None
-        self.doc: Document | None = None
-        self.project_path: Path | None = None
         self.toolbox = ToolBox()
-        self.undo_stack = QUndoStack(self)
-        self.undo_stack.setUndoLimit(history.UNDO_LIMIT)  # bounded memory in long sessions
-        self._undo_commands: list[UndoCommand] = []   # see undo.release_deleted
-        self.preview: np.ndarray | None = None
         self.frames: np.ndarray | None = None
         self.frame_index: int | None = None
         self._frames_key = None
-        self.jobs = JobRegistry(self)   # every runner, with its policy
         self.jobs.busyChanged.connect(self.editBusy)   # Esc / Stop and the progress bar
         register = self.jobs.register
         self.edits = register("edit", new_document=True, stop=True, busy=True)
         self.loads = register("load")
         self.starts = register("start", new_document=True)
         self.renders = register("frames", new_document=True, stop=True)
-        self.view = IMAGE
-        self.photos = PhotoController(self, photo_settings, self)
-        self.retouch = RetouchController(self, photo_settings, self)
-        self.translation = TranslationController(self, self)
+        self.photos = PhotoController(s, photo_settings, self)
+        self.retouch = RetouchController(s, self.photos.result_work, photo_settings, self)
+        self.translation = TranslationController(s, self.display_image, self)
         self.live = LiveEdits(self, self)
+
+    # The shared state lives in the session; these read and write it there.
+    doc = _shared("doc")
+    model = _shared("model")
+    device = _shared("device")
+    view = _shared("view")
+    project_path = _shared("project_path")
+    preview = _shared("preview")
+    model_dirs = _shared("model_dirs")
+
+    @property
+    def undo_stack(self):
+        return self.session.undo_stack
+
+    @property
+    def jobs(self):
+        return self.session.jobs
 
     # ------------------------------------------------------------ device and models
 
@@ -108,7 +122,7 @@ class EditorController(QObject):
             self.load_model(self.model.folder, keep_document=True)
 
     def installed_models(self) -> list[checkpoints.ModelInfo]:
-        return checkpoints.list_models(self.model_dirs)
+        return self.session.installed_models()
 
     def load_model(self, name_or_path, start: str = loading.RANDOM,
                    keep_document: bool = False) -> Job:
@@ -159,36 +173,24 @@ class EditorController(QObject):
     # ------------------------------------------------------------ the document
 
     def _replace_document(self, document: Document, path: Path | None) -> None:
-        self.live.stop()
-        self.jobs.new_document()
-        self.undo_stack.clear()
-        self.doc = document
-        self.project_path = path
-        self.preview = None
-        self._reset_frames()
-        if document.photo is None and self.view == PHOTO:
-            self.set_view(IMAGE)
-        document.subscribe(self._document_changed)
-        self.documentReplaced.emit()
-        self.documentChanged.emit()
-        self.displayChanged.emit()
+        self.session.replace_document(document, path)
 
-    def _document_changed(self, doc: Document) -> None:
-        job = self.edits.current
+    def _document_replaced(self) -> None:
+        self.live.stop()
+        self._reset_frames()
+
+    def _document_changed(self) -> None:
+        doc, job = self.doc, self.edits.current
         if job is not None and not job.done and job.tag != (doc, doc.revision):
             job.cancel()  # its input is gone; its result would be dropped anyway
         self._reset_frames()
-        self.documentChanged.emit()
-        self.displayChanged.emit()
 
     def doc_model(self) -> checkpoints.Model | None:
         """The model the document's ops use: with its photo's tuned generator when it has one."""
-        return tuned.model_for(self.model, None if self.doc is None else self.doc.photo)
+        return self.session.doc_model()
 
     def push(self, command: history.Command) -> None:
-        wrapper = UndoCommand(self.doc, command)
-        self.undo_stack.push(wrapper)
-        self._undo_commands = release_deleted(self._undo_commands + [wrapper])
+        self.session.push(command)
 
     def display_image(self) -> np.ndarray | None:
         """What the pad shows: in the photo view the edit transferred onto the photo; else an
@@ -211,18 +213,11 @@ class EditorController(QObject):
 
     def show_preview(self, image: np.ndarray | None) -> None:
         """A running job's intermediate image on the pad (None: back to the document)."""
-        if image is not None or self.preview is not None:
-            self.preview = image
-            self.displayChanged.emit()
+        self.session.show_preview(image)
 
     def set_view(self, view: str) -> None:
         """Show the model image or (when the document edits a photo) the photo."""
-        if view == PHOTO and (self.doc is None or self.doc.photo is None):
-            view = IMAGE
-        if view != self.view:
-            self.view = view
-            self.viewChanged.emit(view)
-            self.displayChanged.emit()
+        self.session.set_view(view)
 
     @property
     def dirty(self) -> bool:
@@ -481,8 +476,7 @@ class EditorController(QObject):
 
     def upscaler(self) -> checkpoints.ModelInfo | None:
         """The installed super-resolution model, sr-x4 by preference (for Export upscaled)."""
-        models = [m for m in self.installed_models() if m.kind == "sr" and not m.error]
-        return next((m for m in models if m.name == "sr-x4"), models[0] if models else None)
+        return self.retouch.upscaler()
 
     def export_upscaled(self, path: str | Path, overwrite: bool = False) -> Job | None:
         info = self.upscaler()

@@ -29,12 +29,12 @@ class PhotoController(QObject):
     projectionFinished = Signal(str)      # "applied" | "dropped" | "cancelled" | "failed"
     exported = Signal(object)             # Path
 
-    def __init__(self, controller, settings: PhotoSettings | None = None,
+    def __init__(self, session, settings: PhotoSettings | None = None,
                  parent: QObject | None = None):
         super().__init__(parent)
-        self.c = controller
+        self.c = session   # editor/qt/session.py
         self.settings = settings or PhotoSettings()
-        register = controller.jobs.register
+        register = session.jobs.register
         self.opening = register("photo", parent=self)
         self.projections = register("projection", new_document=True, stop=True, busy=True,
                                     parent=self)
@@ -63,7 +63,7 @@ class PhotoController(QObject):
         return job
 
     def _opened(self, document, path: Path) -> None:
-        self.c._replace_document(document, None)
+        self.c.replace_document(document, None)
         photo = document.photo
         self.c.status.emit(f"Opened {path.name} ({photo.width}x{photo.height}); projecting...")
         self.opened.emit(path)
@@ -90,7 +90,7 @@ class PhotoController(QObject):
         return job
 
     def _progress(self, job: Job, progress: Progress) -> None:
-        self.c.editProgress.emit(progress.step, progress.total)
+        self.c.progress.emit(progress.step, progress.total)
         psnr = progress.metrics.get("psnr")
         self.c.status.emit(f"Projecting the photo: step {progress.step}/{progress.total}"
                            + (f" - {psnr:.1f} dB" if psnr is not None else "")
@@ -107,7 +107,7 @@ class PhotoController(QObject):
             command.redo(doc)  # still the opened photo, untouched: part of opening it
         else:
             self.c.push(command)
-            self.c.request_edit()  # strokes made meanwhile now start from the better projection
+            self.c.editWanted.emit()  # strokes made meanwhile now start from the better projection
         self.c.result.emit(f"Projection done: {result.psnr:.1f} dB after {result.steps} steps "
                            f"in {result.seconds:.1f} s")
         self.projectionFinished.emit("applied")

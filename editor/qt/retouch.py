@@ -24,7 +24,7 @@ from ..model import history
 from ..model.mask import PaintMask, TargetTransform, paint
 from ..model.photo import PhotoSettings, make_preview, model_square
 
-IMAGE, PHOTO = "image", "photo"
+from .session import IMAGE, PHOTO  # noqa: F401  (re-exported: the targets are the views)
 
 
 def check_upscaled_size(image: np.ndarray, model: checkpoints.Model) -> None:
@@ -43,17 +43,18 @@ class RetouchController(QObject):
     inpaintEnded = Signal(str)                 # "applied" | "dropped" | "cancelled" | "failed"
     resultReady = Signal(str, object, str)     # title, uint8 image, suggested file name
 
-    def __init__(self, controller, settings: PhotoSettings | None = None,
+    def __init__(self, session, photo_result, settings: PhotoSettings | None = None,
                  parent: QObject | None = None):
         super().__init__(parent)
-        self.c = controller
+        self.c = session   # editor/qt/session.py
+        self.photo_result = photo_result   # PhotoController.result_work
         self.settings = settings or PhotoSettings()
         self.masks: dict[str, np.ndarray] = {}
         self._shown: dict[str, tuple[np.ndarray, np.ndarray]] = {}   # target: (mask, shown mask)
-        register = controller.jobs.register
+        register = session.jobs.register
         self.inpaints = register("inpaint", new_document=True, stop=True, busy=True, parent=self)
         self.upscales = register("upscale", parent=self)
-        controller.documentReplaced.connect(self.clear_all)
+        session.documentReplaced.connect(self.clear_all)
 
     # ------------------------------------------------------------ the mask
 
@@ -168,7 +169,7 @@ class RetouchController(QObject):
     def _progress(self, job: Job, progress: Progress) -> None:
         if job.tag[1] == IMAGE and progress.preview is not None:
             self.c.show_preview(progress.preview)
-        self.c.editProgress.emit(progress.step, progress.total)
+        self.c.progress.emit(progress.step, progress.total)
         self.c.status.emit(f"Inpainting: step {progress.step}/{progress.total} - "
                            f"{job.elapsed:.1f} s")
 
@@ -204,11 +205,16 @@ class RetouchController(QObject):
     def sr_models(self) -> list[checkpoints.ModelInfo]:
         return [m for m in self.c.installed_models() if m.kind == "sr" and not m.error]
 
+    def upscaler(self) -> checkpoints.ModelInfo | None:
+        """The installed super-resolution model, sr-x4 by preference."""
+        models = self.sr_models()
+        return next((m for m in models if m.name == "sr-x4"), models[0] if models else None)
+
     def super_resolve(self, folder: str | Path | None = None) -> Job | None:
         """Enlarge what the view shows (the photo at full resolution) with an sr model;
         the result arrives as resultReady."""
         doc = self.c.doc
-        info = self.c.upscaler() if folder is None else None
+        info = self.upscaler() if folder is None else None
         folder = folder or (info.folder if info is not None else None)
         if doc is None or folder is None:
             if doc is not None:
@@ -216,7 +222,7 @@ class RetouchController(QObject):
             return None
         photo_view = self.target() == PHOTO
         image = doc.image
-        compute = self.c.photos.result_work() if photo_view else (lambda token: image)
+        compute = self.photo_result() if photo_view else (lambda token: image)
         device = self.c.device
 
         def work(token):

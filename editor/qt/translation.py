@@ -24,11 +24,12 @@ class TranslationController(QObject):
     sketchTranslated = Signal(object)          # uint8 image: the sketch pad's translation
     resultReady = Signal(str, object, str)     # title, uint8 image, suggested file name
 
-    def __init__(self, controller, parent: QObject | None = None):
+    def __init__(self, session, shown, parent: QObject | None = None):
         super().__init__(parent)
-        self.c = controller
-        self.sketches = controller.jobs.register("sketch", parent=self)
-        self.applies = controller.jobs.register("translate", parent=self)
+        self.c = session   # editor/qt/session.py
+        self.shown = shown  # () -> what the pad shows
+        self.sketches = session.jobs.register("sketch", parent=self)
+        self.applies = session.jobs.register("translate", parent=self)
         self._models: dict[tuple[str, str], checkpoints.Model] = {}
         self._lock = threading.Lock()
 
@@ -65,7 +66,7 @@ class TranslationController(QObject):
 
     def translate_current(self, folder, direction: str = "ab") -> Job | None:
         """Translate what the pad shows (the model image, or the edited photo's preview)."""
-        image = self.c.display_image()
+        image = self.shown()
         if image is None:
             return None
         name = Path(folder).name

@@ -47,7 +47,7 @@ class PhotoTuning(QObject):
         return job
 
     def _progress(self, job: Job, progress: Progress) -> None:
-        self.c.editProgress.emit(progress.step, progress.total)
+        self.c.progress.emit(progress.step, progress.total)
         psnr = progress.metrics.get("psnr")
         self.c.status.emit(f"Tuning the generator to the photo: step {progress.step}/"
                            f"{progress.total}" + (f" - {psnr:.1f} dB" if psnr is not None else "")
@@ -63,7 +63,7 @@ class PhotoTuning(QObject):
             command.redo(doc)  # part of opening the photo
         else:
             self.c.push(command)
-            self.c.request_edit()  # strokes made meanwhile now use the tuned generator
+            self.c.editWanted.emit()  # strokes made meanwhile now use the tuned generator
         self.c.status.emit(f"Generator tuned to the photo: {result.psnr_before:.1f} -> "
                            f"{result.psnr:.1f} dB in {result.seconds:.1f} s")
         self.finished.emit("applied")
