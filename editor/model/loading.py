@@ -20,11 +20,12 @@ from engine.ops.generate import average_z, generate, random_z
 from engine.ops.types import EditConstraints, EditSettings
 
 from .document import Candidate, Document, DocState
+from .enums import Start
 from .photo import PhotoLayer, read_photo
 from . import saved_history, tuned
 from .project import ProjectData, ProjectError, load_project
 
-RANDOM, AVERAGE = "random", "average"
+RANDOM, AVERAGE = Start.RANDOM, Start.AVERAGE
 
 
 def load_gan(name_or_path: str | Path, device: torch.device | str,

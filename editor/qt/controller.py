@@ -22,6 +22,7 @@ from engine.ops.types import EditSettings
 from ..jobs import Job, watch
 from ..model import history, loading, saved_history
 from ..model.document import Document
+from ..model.enums import Outcome, Start
 from ..model.mask import PaintMask
 from ..model.photo import PhotoSettings, preview_square
 from ..model.project import ProjectData, export_image, from_document, save_project
@@ -45,7 +46,7 @@ class EditorController(QObject):
     modelChanged = Signal()
     modelFailed = Signal(str)       # no model could be loaded: the message says why
     editBusy = Signal(bool)
-    editEnded = Signal(str)         # "applied" | "dropped" | "cancelled" | "failed"
+    editEnded = Signal(str)         # an Outcome (editor/model/enums.py)
     framesReady = Signal()
     projectOpened = Signal(object)  # Path (None for a recovered autosave)
     projectSaved = Signal(object)   # Path
@@ -261,8 +262,8 @@ class EditorController(QObject):
         job = self.edits.submit(work, "Edit", tag=(doc, request.revision))
         return watch(job, progress=lambda progress: self._edit_progress(job, progress),
                      finished=lambda result: self._edit_finished(job, result),
-                     failed=lambda message: self._edit_ended(job, "failed", message),
-                     cancelled=lambda: self._edit_ended(job, "cancelled", "Edit cancelled"))
+                     failed=lambda message: self._edit_ended(job, Outcome.FAILED, message),
+                     cancelled=lambda: self._edit_ended(job, Outcome.CANCELLED, "Edit cancelled"))
 
     def _edit_progress(self, job: Job, progress: Progress) -> None:
         if job is not self.edits.current:
@@ -283,15 +284,15 @@ class EditorController(QObject):
             self.result.emit(f"Edit done: {len(result.z)} candidates, best cost "
                              f"{float(result.costs[0]):.4g}, {result.steps} steps in "
                              f"{result.seconds:.1f} s - {self.device_label}")
-            self.editEnded.emit("applied")
+            self.editEnded.emit(Outcome.APPLIED)
         else:
-            self._edit_ended(job, "dropped", "Edit result dropped: the strokes changed")
+            self._edit_ended(job, Outcome.DROPPED, "Edit result dropped: the strokes changed")
 
     def _edit_ended(self, job: Job, outcome: str, message: str) -> None:
         if self.edits.current in (None, job):
             self.preview = None
             self.displayChanged.emit()
-        if outcome == "failed":
+        if outcome == Outcome.FAILED:
             self.error.emit(message)
         self.status.emit(message)
         self.editEnded.emit(outcome)
@@ -320,11 +321,11 @@ class EditorController(QObject):
             self.push(history.clear_strokes(self.doc))
 
     def new_start(self, which: str) -> Job | None:
-        """'random', 'average' or 'restart' (back to the start image); undoable."""
+        """A Start: random, average or restart (back to the start image); undoable."""
         if self.doc is None or self.model is None:
             return None
         model, doc = self.doc_model(), self.doc
-        if which == "restart":
+        if which == Start.RESTART:
             z, text = doc.state.z_start, "Restart"
         else:
             z = loading.start_latent(model, which, self._seed())

@@ -14,6 +14,7 @@ from engine.checkpoints import DEFAULT_MODEL
 from engine.errors import UserError
 
 from ..model import loading
+from ..model.enums import Start
 from ..model.project import MANIFEST, load_project
 from ..model.tools import COLOR
 from .actions import Actions
@@ -277,7 +278,7 @@ class MainWindow(QMainWindow):
         a.stop.triggered.connect(c.stop)
         a.fix.triggered.connect(c.fix)
         a.clear_strokes.triggered.connect(c.clear_strokes)
-        a.restart.triggered.connect(lambda: c.new_start("restart"))
+        a.restart.triggered.connect(lambda: c.new_start(Start.RESTART))
         a.random_start.triggered.connect(lambda: c.new_start(loading.RANDOM))
         a.average_start.triggered.connect(lambda: c.new_start(loading.AVERAGE))
         a.tool_group.triggered.connect(lambda action: self.select_tool(action.data()))

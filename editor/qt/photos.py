@@ -18,15 +18,17 @@ from engine.jobs import Progress, drive
 
 from ..jobs import Job, watch
 from ..model import history, loading
+from ..model.enums import Outcome
 from ..model.photo import PhotoLayer, PhotoSettings, edited
 from ..model.project import export_image
-from .tuning import PhotoTuning
 from ..model.tools import rasterize
+from .session import PHOTO
+from .tuning import PhotoTuning
 
 
 class PhotoController(QObject):
     opened = Signal(object)               # the photo's Path, once its document is shown
-    projectionFinished = Signal(str)      # "applied" | "dropped" | "cancelled" | "failed"
+    projectionFinished = Signal(str)      # an Outcome (editor/model/enums.py)
     exported = Signal(object)             # Path
 
     def __init__(self, session, settings: PhotoSettings | None = None,
@@ -41,6 +43,8 @@ class PhotoController(QObject):
         self.transfers = register("transfer", parent=self)
         self.exports = register("photo-export", parent=self)
         self.tuning = PhotoTuning(self, self)   # runs on self.projections, after a projection
+        session.documentChanged.connect(self.schedule_transfer)
+        session.viewChanged.connect(lambda _view: self.schedule_transfer())
         self._shown: tuple[PhotoLayer, np.ndarray, np.ndarray] | None = None  # photo, image, result
 
     # ------------------------------------------------------------ opening and projection
@@ -85,8 +89,8 @@ class PhotoController(QObject):
         job = self.projections.submit(work, "Projection", tag=(doc, photo))
         watch(job, progress=lambda progress: self._progress(job, progress),
               finished=lambda result: self._refined(job, result),
-              failed=lambda message: self._ended(job, "failed", message),
-              cancelled=lambda: self._ended(job, "cancelled", "Projection stopped"))
+              failed=lambda message: self._ended(job, Outcome.FAILED, message),
+              cancelled=lambda: self._ended(job, Outcome.CANCELLED, "Projection stopped"))
         return job
 
     def _progress(self, job: Job, progress: Progress) -> None:
@@ -99,7 +103,7 @@ class PhotoController(QObject):
     def _refined(self, job: Job, result) -> None:
         doc, photo = job.tag
         if doc is not self.c.doc or doc.photo is not photo:
-            self._ended(job, "dropped", "Projection dropped: the photo changed")
+            self._ended(job, Outcome.DROPPED, "Projection dropped: the photo changed")
             return
         command = history.refine_projection(doc, result.z, result.image)
         command.text = f"Refine projection ({result.psnr:.1f} dB)"
@@ -110,11 +114,11 @@ class PhotoController(QObject):
             self.c.editWanted.emit()  # strokes made meanwhile now start from the better projection
         self.c.result.emit(f"Projection done: {result.psnr:.1f} dB after {result.steps} steps "
                            f"in {result.seconds:.1f} s")
-        self.projectionFinished.emit("applied")
+        self.projectionFinished.emit(Outcome.APPLIED)
         self.tuning.start()
 
     def _ended(self, job: Job, outcome: str, message: str) -> None:
-        if outcome == "failed":
+        if outcome == Outcome.FAILED:
             self.c.error.emit(message)
         self.c.status.emit(message)
         self.projectionFinished.emit(outcome)
@@ -122,20 +126,24 @@ class PhotoController(QObject):
     # ------------------------------------------------------------ the photo view
 
     def shown(self) -> np.ndarray | None:
-        """What the photo view shows: the edit transferred onto the preview when it is ready
-        (a transfer is started otherwise, showing the last result for this photo meanwhile)."""
+        """What the photo view shows: the edit transferred onto the preview, or while that
+        transfer runs the last one for this photo (asking starts nothing)."""
         doc = self.c.doc
         if doc is None or doc.photo is None:
             return None
+        if self._shown is not None and self._shown[0] is doc.photo:
+            return self._shown[2]
+        return doc.photo.preview
+
+    def schedule_transfer(self) -> None:
+        """In the photo view, transfer the current edit onto the photo's preview unless it is
+        shown or on its way (on every document or view change: photo view -> transfer)."""
+        doc = self.c.doc
+        if self.c.view != PHOTO or doc is None or doc.photo is None:
+            return
         photo, image = doc.photo, doc.image
         if self._shown is not None and self._shown[0] is photo and self._shown[1] is image:
-            return self._shown[2]
-        self._start_transfer(photo, image)
-        if self._shown is not None and self._shown[0] is photo:
-            return self._shown[2]
-        return photo.preview
-
-    def _start_transfer(self, photo: PhotoLayer, image: np.ndarray) -> None:
+            return
         running = self.transfers.current
         if running is not None and not running.done and running.tag[0] is photo \
                 and running.tag[1] is image:

@@ -21,6 +21,7 @@ from engine.jobs import Progress
 
 from ..jobs import Job, watch
 from ..model import history
+from ..model.enums import Outcome
 from ..model.mask import PaintMask, TargetTransform, paint
 from ..model.photo import PhotoSettings, make_preview, model_square
 
@@ -40,7 +41,7 @@ def check_upscaled_size(image: np.ndarray, model: checkpoints.Model) -> None:
 
 class RetouchController(QObject):
     maskChanged = Signal()
-    inpaintEnded = Signal(str)                 # "applied" | "dropped" | "cancelled" | "failed"
+    inpaintEnded = Signal(str)                 # an Outcome (editor/model/enums.py)
     resultReady = Signal(str, object, str)     # title, uint8 image, suggested file name
 
     def __init__(self, session, photo_result, settings: PhotoSettings | None = None,
@@ -162,8 +163,8 @@ class RetouchController(QObject):
         job = self.inpaints.submit(work, "Inpainting", tag=(doc, target, source, mask))
         watch(job, progress=lambda progress: self._progress(job, progress),
               finished=lambda result: self._inpainted(job, result),
-              failed=lambda message: self._ended(job, "failed", message),
-              cancelled=lambda: self._ended(job, "cancelled", "Inpainting stopped"))
+              failed=lambda message: self._ended(job, Outcome.FAILED, message),
+              cancelled=lambda: self._ended(job, Outcome.CANCELLED, "Inpainting stopped"))
         return job
 
     def _progress(self, job: Job, progress: Progress) -> None:
@@ -179,7 +180,7 @@ class RetouchController(QObject):
         current = None if doc is not self.c.doc else (
             doc.photo.pixels if target == PHOTO and doc.photo is not None else doc.image)
         if current is not source:
-            self._ended(job, "dropped", "Inpainting dropped: the image changed meanwhile")
+            self._ended(job, Outcome.DROPPED, "Inpainting dropped: the image changed meanwhile")
             return
         self.c.show_preview(None)
         if target == PHOTO:
@@ -191,11 +192,11 @@ class RetouchController(QObject):
             self._shown.pop(target, None)
             self.maskChanged.emit()
         self.c.result.emit(f"Inpainted in {job.elapsed:.1f} s")
-        self.inpaintEnded.emit("applied")
+        self.inpaintEnded.emit(Outcome.APPLIED)
 
     def _ended(self, job: Job, outcome: str, message: str) -> None:
         self.c.show_preview(None)
-        if outcome == "failed":
+        if outcome == Outcome.FAILED:
             self.c.error.emit(message)
         self.c.status.emit(message)
         self.inpaintEnded.emit(outcome)

@@ -18,9 +18,10 @@ from engine import checkpoints
 from ..jobs import JobRegistry
 from ..model import history, tuned
 from ..model.document import Document
+from ..model.enums import View
 from .undo import UndoCommand, release_deleted
 
-IMAGE, PHOTO = "image", "photo"   # the views: the model image, or the edit on the photo
+IMAGE, PHOTO = View.IMAGE, View.PHOTO
 
 
 class Session(QObject):

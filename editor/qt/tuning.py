@@ -9,11 +9,12 @@ from PySide6.QtCore import QObject, Signal
 from engine.jobs import Progress
 
 from ..jobs import Job
+from ..model.enums import Outcome
 from ..model.tuned import TunedGenerator, apply_tuning
 
 
 class PhotoTuning(QObject):
-    finished = Signal(str)   # "applied" | "dropped" | "cancelled" | "failed"
+    finished = Signal(str)   # an Outcome (editor/model/enums.py)
 
     def __init__(self, photos, parent: QObject | None = None):
         super().__init__(parent)
@@ -41,9 +42,9 @@ class PhotoTuning(QObject):
         job = self.photos.projections.submit(work, "Tuning", tag=(doc, photo))
         job.progress.connect(lambda progress: self._progress(job, progress))
         job.finished.connect(lambda outcome: self._tuned(job, *outcome))
-        job.failed.connect(lambda message: self._ended("failed", message))
+        job.failed.connect(lambda message: self._ended(Outcome.FAILED, message))
         job.cancelled.connect(lambda: self._ended(
-            "cancelled", "Tuning stopped: edits use the model's own generator"))
+            Outcome.CANCELLED, "Tuning stopped: edits use the model's own generator"))
         return job
 
     def _progress(self, job: Job, progress: Progress) -> None:
@@ -56,7 +57,7 @@ class PhotoTuning(QObject):
     def _tuned(self, job: Job, tuned: TunedGenerator, result) -> None:
         doc, photo = job.tag
         if doc is not self.c.doc or doc.photo is not photo:
-            self._ended("dropped", "Tuning dropped: the photo changed")
+            self._ended(Outcome.DROPPED, "Tuning dropped: the photo changed")
             return
         command = apply_tuning(doc, tuned, result.image)
         if self.c.undo_stack.count() == 0:
@@ -66,10 +67,10 @@ class PhotoTuning(QObject):
             self.c.editWanted.emit()  # strokes made meanwhile now use the tuned generator
         self.c.status.emit(f"Generator tuned to the photo: {result.psnr_before:.1f} -> "
                            f"{result.psnr:.1f} dB in {result.seconds:.1f} s")
-        self.finished.emit("applied")
+        self.finished.emit(Outcome.APPLIED)
 
     def _ended(self, outcome: str, message: str) -> None:
-        if outcome == "failed":
+        if outcome == Outcome.FAILED:
             self.c.error.emit(message)
         self.c.status.emit(message)
         self.finished.emit(outcome)

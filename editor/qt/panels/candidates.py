@@ -70,11 +70,6 @@ class CandidatesPanel(QWidget):
             self.list.setCurrentRow(chosen)
         self.list.blockSignals(False)
 
-    def click(self, index: int) -> None:
-        """Choose a candidate as a user click would (used by keyboard shortcuts)."""
-        if 0 <= index < self.list.count():
-            self.chosen.emit(index)
-
     def eventFilter(self, watched, event) -> bool:
         # The list's own resize, after the layout gave it its new size (the panel's
         # resizeEvent comes before that).
