@@ -37,7 +37,8 @@ def evaluate_fill(model: Model, images_dir: str | os.PathLike, gan: Model | None
                   megapixels: float = 12.0, hole_px: int = 200, repeats: int = 3,
                   token: CancelToken | None = None) -> Operation[dict]:
     """Yields Progress per hole; returns {"mean": {mask type: {method: dB}}, "per_case",
-    "large_photo", "sheet" (uint8 rows: photo, hole, Telea, [GAN], learned)}."""
+    "large_photo", "sheet" (rows of the box and the first free-form hole of each photo;
+    columns: photo, hole, Telea, [GAN], learned)}."""
     model.require_kind("fill")
     if gan is not None:
         gan.require_kind("gan")
@@ -51,7 +52,7 @@ def evaluate_fill(model: Model, images_dir: str | os.PathLike, gan: Model | None
         rng = np.random.default_rng([index, 2024])
         holes = [("box", centred_box(h, w, max(4, round(box * min(h, w)))))]
         holes += [("free-form", free_form_photo(h, w, rng)) for _ in range(strokes)]
-        for kind, hole in holes:
+        for j, (kind, hole) in enumerate(holes):
             check_cancel(token)
             fills = {"telea": telea(photo, hole), "learned": drive(fill(model, photo, hole))}
             if gan is not None:
@@ -59,7 +60,8 @@ def evaluate_fill(model: Model, images_dir: str | os.PathLike, gan: Model | None
             cases.append({"image": path.name, "mask": kind, "hole_pixels": int(hole.sum()),
                           **{name: round(psnr(out, photo, mask=hole), 3)
                              for name, out in fills.items()}})
-            tiles.append(_tiles(photo, hole, fills))
+            if j < 2:   # the sheet: each photo's box and first strokes
+                tiles.append(_tiles(photo, hole, fills))
             step += 1
             yield Progress(step, total, f"{path.name}: {kind}",
                            metrics={name: cases[-1][name] for name in fills})

@@ -44,8 +44,8 @@ def hole_psnr(fill: torch.Tensor, target: torch.Tensor, hole: torch.Tensor) -> f
 class FillTask(Task):
     kind = "fill"
     title = "Learned fill (inpainting)"
-    summary = ("A U-Net of gated convolutions that fills a hole from the pixels around it, "
-               "trained with L1 inside random free-form and box holes on photo crops.")
+    summary = ("A U-Net of gated convolutions that corrects a Telea fill of the hole, trained "
+               "with L1 inside random free-form and box holes on photo crops.")
 
     def __init__(self, *args):
         super().__init__(*args)
