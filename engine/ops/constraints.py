@@ -1,6 +1,7 @@
 """The edit constraints as differentiable per-start costs (iGAN's colour, sketch and warp terms).
 
-Colour: masked MSE to the stroke colours, each stroke weighted alike (stroke_weights).
+Colour: masked MSE to the stroke colours, normalised by the stroke area. (Weighing each stroke
+alike instead lets a small dot outvote the bands: measured, 57 % of canonical strokes met vs 76 %.)
 Sketch: HOG features of the image vs those of the sketch (black lines on white), over the
 HOG cells the lines touch, so edges with the sketch's orientation are wanted there; plus a
 penalty where no strong edge lies within a pixel of a line (HOG alone ignores strength).
@@ -20,7 +21,6 @@ from ..errors import UserError
 from ..imaging import to_tensor
 from . import losses
 from ._common import check_mask
-from .stroke_weights import stroke_weights
 from .types import EditConstraints, Warp
 
 # Gradient magnitude (engine.nets.hog's Sobel / 8 on [-1, 1] images) of a step of half the
@@ -111,7 +111,7 @@ class ConstraintCost:
     sketch_weight: float
     hog: torch.nn.Module
     color: torch.Tensor | None = None          # (1,3,H,W)
-    color_mask: torch.Tensor | None = None     # (1,1,H,W) stroke weights
+    color_mask: torch.Tensor | None = None     # (1,1,H,W)
     sketch_hog: torch.Tensor | None = None     # (1,bins,h,w)
     sketch_cells: torch.Tensor | None = None   # (1,1,h,w)
     sketch_pixels: torch.Tensor | None = None  # (1,1,H,W)
@@ -168,8 +168,7 @@ def build_cost(constraints: EditConstraints, start_images: np.ndarray | None,
     cell = hog.config.cell_size
     if constraints.color_mask is not None:
         cost.color = to_tensor(constraints.color, device)
-        weights = stroke_weights(constraints.color, constraints.color_mask)
-        cost.color_mask = torch.from_numpy(weights)[None, None].to(device)
+        cost.color_mask = _mask_tensor(constraints.color_mask, device)
     if constraints.sketch_mask is not None:
         drawing = np.where(constraints.sketch_mask[..., None], 0, 255).astype(np.uint8)
         drawing = np.repeat(drawing, 3, axis=2)

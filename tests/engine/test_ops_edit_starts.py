@@ -1,4 +1,4 @@
-"""Where the edit starts: the best of a pool of prior samples; each stroke weighed alike."""
+"""Where the edit starts: the best of a pool of prior samples."""
 
 import dataclasses
 
@@ -10,26 +10,10 @@ from engine.jobs import drive
 from engine.ops._common import seeded_uniform
 from engine.ops.edit import edit
 from engine.ops.start_search import best_of_pool
-from engine.ops.stroke_weights import stroke_weights
 from engine.ops.types import EditConstraints, EditSettings
 from support.ops_models import gan, one_thread  # noqa: F401
 
 pytestmark = pytest.mark.usefixtures("one_thread")
-
-
-def test_each_stroke_piece_gets_the_same_total_weight():
-    color = np.zeros((16, 16, 3), np.uint8)
-    mask = np.zeros((16, 16), bool)
-    mask[0:4, :] = True                      # a wide band ...
-    color[0:4, :] = (90, 140, 220)
-    color[0:4, 0] = (92, 141, 219)           # ... whose rim colour differs by a few levels
-    mask[10, 3] = mask[12, 12] = True        # two red dots of the same colour, apart
-    color[10, 3] = color[12, 12] = (220, 30, 30)
-    weights = stroke_weights(color, mask)
-    assert np.isclose(weights.sum(), 1.0) and (weights[~mask] == 0).all()
-    assert np.isclose(weights[0:4].sum(), 1 / 3) and np.isclose(weights[10, 3], 1 / 3)
-    assert weights[10, 3] == weights[12, 12] and np.isclose(weights[10, 3], 64 * weights[0, 5])
-    assert not stroke_weights(color, np.zeros((16, 16), bool)).any()
 
 
 class _MeanGenerator(torch.nn.Module):
