@@ -29,12 +29,13 @@ from ..model.tools import Stroke
 LIVE_STARTS = 4
 LIVE_STEPS = 6
 LIVE_PREVIEW_EVERY = 3   # the pad also shows the best image midway through each search
+LIVE_POOL = 64           # prior samples scored for the first, cold search (later ones warm-start)
 
 
 def live_settings(settings: EditSettings) -> EditSettings:
     return dataclasses.replace(settings, starts=min(settings.starts, LIVE_STARTS),
                                candidates=1, steps=min(settings.steps, LIVE_STEPS),
-                               preview_every=LIVE_PREVIEW_EVERY)
+                               pool=min(settings.pool, LIVE_POOL), preview_every=LIVE_PREVIEW_EVERY)
 
 
 def warm_started(request: EditRequest, warm: np.ndarray | None) -> EditRequest:
