@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from .errors import UserError
@@ -112,14 +112,6 @@ def config_from_dict(cls: type, data: dict) -> Any:
     if validate is not None:
         validate()
     return config
-
-
-@dataclass
-class JobConfig:
-    """Settings every engine job shares."""
-    device: str = "auto"
-    seed: int = 0
-    extra: dict = field(default_factory=dict)
 
 
 @dataclass

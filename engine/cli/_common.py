@@ -9,7 +9,7 @@ import time
 
 import torch
 
-from ..device import configure_threads, describe, resolve_device
+from ..device import configure_threads, resolve_device
 from ..jobs import Progress
 from ._progress import ProgressBar
 
@@ -53,6 +53,3 @@ class ProgressPrinter:
                 "metrics": progress.metrics}
         print(json.dumps(line), file=self.stream, flush=True)
 
-
-def device_line(device: torch.device) -> str:
-    return describe(device)

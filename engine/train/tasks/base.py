@@ -149,9 +149,6 @@ class Task:
     def weights_dtype(self):
         return torch.float16 if self.o.fp16 else None
 
-    def local_batch(self) -> int:
-        return self.o.batch // self.ctx.world
-
     def data_state(self) -> dict:
         return {name: order.state_dict() for name, order in self.orders.items()}
 
