@@ -491,7 +491,7 @@ class EditorController(QObject):
         def work(token):
             from engine.jobs import drive
             from engine.ops.upscale import upscale
-            model = checkpoints.load_model(info.folder, device)
+            model = self.session.helper_model(info.folder, device)
             source = compute(token)
             check_upscaled_size(source, model)
             big = drive(upscale(model, source, token=token))

@@ -157,7 +157,7 @@ class RetouchController(QObject):
         def work(token):
             from engine.ops.inpaint import inpaint
             if learned is not None:
-                fill = checkpoints.load_model(learned.folder, device)
+                fill = self.c.helper_model(learned.folder, device)
                 result = yield from inpaint(fill, source, mask, token=token)
             else:
                 result = yield from inpaint(model, source, mask, token=token, steps=steps,
@@ -211,8 +211,7 @@ class RetouchController(QObject):
     def fill_model(self) -> checkpoints.ModelInfo | None:
         """The installed learned fill (fill128 by preference); None: fill with the GAN's prior
         (Yeh et al.) on the document's model, which also follows a pivotal-tuned generator."""
-        models = [m for m in self.c.installed_models() if m.kind == "fill" and not m.error]
-        return next((m for m in models if m.name == "fill128"), models[0] if models else None)
+        return self.c.preferred_model("fill", "fill128")
 
     # ------------------------------------------------------------ super-resolution
 
@@ -221,8 +220,7 @@ class RetouchController(QObject):
 
     def upscaler(self) -> checkpoints.ModelInfo | None:
         """The installed super-resolution model, sr-x4 by preference."""
-        models = self.sr_models()
-        return next((m for m in models if m.name == "sr-x4"), models[0] if models else None)
+        return self.c.preferred_model("sr", "sr-x4")
 
     def super_resolve(self, folder: str | Path | None = None) -> Job | None:
         """Enlarge what the view shows (the photo at full resolution) with an sr model;
@@ -241,7 +239,7 @@ class RetouchController(QObject):
 
         def work(token):
             from engine.ops.upscale import sr_scale, upscale
-            model = checkpoints.load_model(folder, device)
+            model = self.c.helper_model(folder, device)
             source = compute(token)
             check_upscaled_size(source, model)
             return sr_scale(model), (yield from upscale(model, source, token=token))

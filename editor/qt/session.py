@@ -6,6 +6,7 @@ controller, so they cannot reach each other or the controller's own state throug
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import numpy as np
@@ -45,6 +46,8 @@ class Session(QObject):
         self.view = IMAGE
         self.preview: np.ndarray | None = None   # a running job's intermediate image
         self.jobs = JobRegistry(self)
+        self._helpers: dict[tuple[str, str], checkpoints.Model] = {}
+        self._helpers_lock = threading.Lock()
         self.undo_stack = QUndoStack(self)
         self.undo_stack.setUndoLimit(history.UNDO_LIMIT)  # bounded memory in long sessions
         self._undo_commands: list[UndoCommand] = []   # see undo.release_deleted
@@ -55,6 +58,20 @@ class Session(QObject):
 
     def installed_models(self) -> list[checkpoints.ModelInfo]:
         return checkpoints.list_models(self.model_dirs)
+
+    def preferred_model(self, kind: str, name: str) -> checkpoints.ModelInfo | None:
+        """The installed model of this kind called `name`, else the first of the kind."""
+        models = [m for m in self.installed_models() if m.kind == kind and not m.error]
+        return next((m for m in models if m.name == name), models[0] if models else None)
+
+    def helper_model(self, folder: str | Path, device) -> checkpoints.Model:
+        """On a worker thread: a model the document's ops call on (fill, sr, translation),
+        loaded once per folder and device."""
+        key = (str(folder), str(device))
+        with self._helpers_lock:
+            if key not in self._helpers:
+                self._helpers[key] = checkpoints.load_model(folder, device)
+            return self._helpers[key]
 
     def push(self, command: history.Command) -> None:
         wrapper = UndoCommand(self.doc, command)

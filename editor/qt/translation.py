@@ -7,7 +7,6 @@ by folder and device.
 
 from __future__ import annotations
 
-import threading
 from pathlib import Path
 
 import numpy as np
@@ -30,20 +29,10 @@ class TranslationController(QObject):
         self.shown = shown  # () -> what the pad shows
         self.sketches = session.jobs.register("sketch", parent=self)
         self.applies = session.jobs.register("translate", parent=self)
-        self._models: dict[tuple[str, str], checkpoints.Model] = {}
-        self._lock = threading.Lock()
 
     def models(self) -> list[checkpoints.ModelInfo]:
         return [m for m in self.c.installed_models()
                 if m.kind in TRANSLATION_KINDS and not m.error]
-
-    def _load(self, folder: Path, device) -> checkpoints.Model:
-        """On a worker thread: the model, loaded once per folder and device."""
-        key = (str(folder), str(device))
-        with self._lock:
-            if key not in self._models:
-                self._models[key] = checkpoints.load_model(folder, device)
-            return self._models[key]
 
     def _job(self, runner: JobRunner, folder, image: np.ndarray, direction: str,
              label: str) -> Job:
@@ -52,7 +41,7 @@ class TranslationController(QObject):
 
         def work(token):
             from engine.ops.translate import translate
-            model = self._load(folder, device)
+            model = self.c.helper_model(folder, device)
             return (yield from translate(model, image, direction=direction, token=token))
 
         job = runner.submit(work, label)

@@ -10,9 +10,9 @@ starts are random prior samples. Each start's cost:
     + realism_weight x softplus(-D(G(z)))
 
 With z0 and keep_weight > 0 the fixed image G(z0) is kept: on a generator with local codes
-only the codes near the strokes move (engine.ops.latent_region), and each result is G(z) within the
-strokes' margin and the fixed image (its warped patches moved) outside it, blended
-(engine.ops.keep), so the returned images are not G(z) of the returned latents there.
+only the codes near the strokes move (engine.ops.latent_region), and each result is G(z)
+within the strokes' margin and the fixed image (its warped patches moved) outside it,
+blended (engine.ops.keep), so the returned images are not G(z) of the returned latents there.
 
 The best image each start reached is kept, and the `candidates` best starts are returned,
 ranked by that cost. Optimisation stops early once the starts' mean best cost has improved

@@ -15,13 +15,12 @@ from ..errors import UserError
 ROLES = ("generator", "discriminator")
 
 
-def init_from_model(name_or_path: str, networks: dict[str, torch.nn.Module]) -> dict[str, str]:
-    """Copies matching tensors into networks["generator"] / ["discriminator"]; returns, per
-    role, 'copied/total tensors' for the card."""
+def init_from_model(name_or_path: str, networks: dict[str, torch.nn.Module]) -> None:
+    """Copies matching tensors into networks["generator"] / ["discriminator"] (the run's
+    options record --init in the card)."""
     model = checkpoints.load_model(name_or_path, roles=ROLES)
     if model.kind != "gan":
         raise UserError(f"--init needs a gan model, '{name_or_path}' is a {model.kind} model")
-    report = {}
     for role in ROLES:
         source = model.networks[role].state_dict()
         target = networks[role].state_dict()
@@ -31,5 +30,3 @@ def init_from_model(name_or_path: str, networks: dict[str, torch.nn.Module]) -> 
             raise UserError(f"--init: no {role} weight of '{name_or_path}' fits this network "
                             "(a different architecture or image size)")
         networks[role].load_state_dict({**target, **matching})
-        report[role] = f"{len(matching)}/{len(target)} tensors"
-    return report

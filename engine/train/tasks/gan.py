@@ -35,9 +35,8 @@ class GanTask(Task):
         self.orders["real"] = BatchOrder(len(self.images), o.batch, o.seed)
         device = self.ctx.device
         self.g, self.d = (net.to(device).train() for net in build_pair(o))
-        self.init_report = None
-        if o.init and not o.resume:
-            self.init_report = init_from_model(o.init, {"generator": self.g, "discriminator": self.d})
+        if o.init and not o.resume:  # a resumed run has its own weights
+            init_from_model(o.init, {"generator": self.g, "discriminator": self.d})
         if o.arch in ("spatial", "local"):
             self.summary = ("A spatial-latent generator (global code + 4x4 grid of local codes) with a "
                             "global + patch discriminator, trained with DiffAugment; sample with the EMA generator.")
