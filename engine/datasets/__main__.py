@@ -1,4 +1,5 @@
-"""python -m engine.datasets outdoor --out DIR [--n64 N] [--n256 N] [--seed S] [--debs DIR]"""
+"""python -m engine.datasets outdoor --out DIR [--n64 N] [--n256 N] [--seed S] [--debs DIR]
+python -m engine.datasets layered --outdoor DIR --out DIR [--count N] [--seed S]"""
 
 from __future__ import annotations
 
@@ -23,6 +24,14 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     outdoor.add_argument("--seed", type=int, default=0)
     outdoor.add_argument("--debs", help="folder with already downloaded .deb files (no download)")
     outdoor.add_argument("--workers", type=int, default=None, help="processes (default: up to 2)")
+    layered = recipes.add_parser(
+        "layered", help="synthesised sky-over-land crops from an outdoor build's training photos"
+    )
+    layered.add_argument("--outdoor", required=True, help="folder of an `outdoor` build")
+    layered.add_argument("--out", required=True, help="output folder (keep it outside the repo)")
+    layered.add_argument("--count", type=_non_negative, default=15000)
+    layered.add_argument("--size", type=int, default=64)
+    layered.add_argument("--seed", type=int, default=0)
     return parser.parse_args(argv)
 
 
@@ -35,10 +44,14 @@ def _non_negative(text: str) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    from engine.datasets.outdoor import build_outdoor  # numpy/Pillow only when needed
-
     started = time.monotonic()
     try:
+        if args.recipe == "layered":
+            from engine.datasets.layered import build_layered
+            count = build_layered(args.outdoor, args.out, args.count, size=args.size, seed=args.seed)
+            print(f"done in {time.monotonic() - started:.0f} s: layered {count}")
+            return 0
+        from engine.datasets.outdoor import build_outdoor  # numpy/Pillow only when needed
         manifest = build_outdoor(
             args.out, n64=args.n64, n256=args.n256, seed=args.seed, debs_dir=args.debs,
             n_holdout64=args.n_holdout64, workers=args.workers,

@@ -1,0 +1,183 @@
+"""Synthesised layered landscapes: a sky over land (sometimes with water between), cut from
+regions of the *training* photos and from plain procedural sky gradients.
+
+Why: the 15 training photos are mostly close-ups and sea horizons, so no crop shows a sky
+over a meadow or a forest, and a generator trained on them answers "blue above, green
+below" with a sea. A layered crop puts the sky of one photo over the ground of another
+along a gently wavy horizon, so such compositions exist on the manifold. Held-out photos are
+never used. Model cards that train on these crops say so (issue 14 allows it when the edit
+benchmark shows they help).
+
+Each region is a box in fractions of its photo (x0, y0, x1, y1), picked by eye.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+from PIL import Image
+
+from engine.datasets.outdoor import (
+    PNG_COMPRESS_LEVEL, find_debs, load_rgb, resolve_sources, unpack_debs,
+)
+from engine.datasets.outdoor_sources import OUTDOOR_PHOTOS, PACKAGES
+
+Box = tuple[float, float, float, float]
+
+
+@dataclass(frozen=True)
+class Region:
+    photo: str  # SourcePhoto.name
+    box: Box
+
+
+SKY_REGIONS = (
+    Region("plasma-BytheWater", (0.0, 0.0, 1.0, 0.18)),
+    Region("plasma-EveningGlow", (0.0, 0.0, 1.0, 0.27)),
+    Region("plasma-DarkestHour", (0.0, 0.0, 1.0, 0.45)),
+    Region("plasma-ColdRipple", (0.0, 0.0, 1.0, 0.45)),
+    Region("mate-Storm", (0.0, 0.0, 1.0, 0.55)),
+)
+WATER_REGIONS = (
+    Region("plasma-BytheWater", (0.0, 0.27, 1.0, 0.40)),
+    Region("plasma-DarkestHour", (0.0, 0.76, 1.0, 1.0)),
+    Region("plasma-EveningGlow", (0.0, 0.40, 0.6, 0.47)),
+)
+LAND_REGIONS = (
+    Region("mate-GreenMeadow", (0.0, 0.0, 1.0, 1.0)),
+    Region("plasma-Path", (0.0, 0.0, 1.0, 1.0)),
+    Region("plasma-Path", (0.0, 0.72, 1.0, 1.0)),
+    Region("plasma-OneStandsOut", (0.0, 0.0, 1.0, 1.0)),
+    Region("plasma-FallenLeaf", (0.0, 0.5, 1.0, 1.0)),
+    Region("mate-LadyBird", (0.0, 0.0, 1.0, 1.0)),
+    Region("plasma-EveningGlow", (0.0, 0.82, 1.0, 1.0)),
+    Region("mate-Storm", (0.0, 0.62, 1.0, 0.72)),
+)
+
+# Procedural skies: (zenith, horizon) RGB pairs; the gradient and a little low-frequency
+# noise are drawn per crop. Clear day, hazy day, sunset, overcast, dusk.
+SKY_GRADIENTS = (
+    ((40, 90, 190), (150, 195, 235)),
+    ((70, 130, 215), (185, 210, 235)),
+    ((60, 80, 150), (240, 150, 70)),
+    ((120, 125, 135), (195, 197, 202)),
+    ((25, 35, 80), (120, 100, 140)),
+)
+PROCEDURAL_SKY_SHARE = 0.4
+WATER_SHARE = 0.3
+WORK = 128  # composed at twice the output size, then downscaled (antialiased edges)
+
+
+def _region_pixels(image: Image.Image, box: Box) -> np.ndarray:
+    w, h = image.size
+    crop = image.crop((round(box[0] * w), round(box[1] * h), round(box[2] * w), round(box[3] * h)))
+    # Keep the regions small in memory: at most 640 px wide.
+    if crop.width > 640:
+        crop = crop.resize((640, max(8, round(crop.height * 640 / crop.width))),
+                           Image.Resampling.LANCZOS, reducing_gap=3.0)
+    return np.asarray(crop, np.uint8)
+
+
+def load_regions(photos: dict[str, Path]) -> dict[str, list[np.ndarray]]:
+    cache: dict[str, Image.Image] = {}
+    pools: dict[str, list[np.ndarray]] = {}
+    for kind, regions in (("sky", SKY_REGIONS), ("water", WATER_REGIONS), ("land", LAND_REGIONS)):
+        pools[kind] = []
+        for region in regions:
+            if region.photo not in photos:
+                continue
+            if region.photo not in cache:
+                cache[region.photo] = load_rgb(photos[region.photo])
+            pools[kind].append(_region_pixels(cache[region.photo], region.box))
+    return pools
+
+
+def _patch(pool: list[np.ndarray], width: int, height: int, rng: np.random.Generator) -> np.ndarray:
+    """A random window of one region, resized to width x height (mild stretch allowed)."""
+    src = pool[rng.integers(len(pool))]
+    sh, sw = src.shape[:2]
+    aspect = width / height * rng.uniform(0.7, 1.4)
+    ch = int(min(sh, sw / aspect) * rng.uniform(0.45, 1.0))
+    ch = max(4, ch)
+    cw = max(4, min(sw, round(ch * aspect)))
+    top, left = rng.integers(0, sh - ch + 1), rng.integers(0, sw - cw + 1)
+    window = Image.fromarray(src[top:top + ch, left:left + cw])
+    return np.asarray(window.resize((width, height), Image.Resampling.BICUBIC), np.float32)
+
+
+def _procedural_sky(width: int, height: int, rng: np.random.Generator) -> np.ndarray:
+    zenith, horizon = (np.array(c, np.float32) for c in SKY_GRADIENTS[rng.integers(len(SKY_GRADIENTS))])
+    jitter = rng.normal(0, 12, 3).astype(np.float32)
+    t = np.linspace(0, 1, height, dtype=np.float32)[:, None, None] ** rng.uniform(0.6, 1.6)
+    sky = zenith + jitter + (horizon - zenith) * t
+    noise = rng.normal(0, 1, (4, 4)).astype(np.float32)
+    noise = np.asarray(Image.fromarray(noise).resize((width, height), Image.Resampling.BICUBIC))
+    return np.broadcast_to(sky, (height, width, 3)) + noise[..., None] * rng.uniform(0, 8)
+
+
+def _boundary(width: int, base: float, amplitude: float, rng: np.random.Generator) -> np.ndarray:
+    """y of a gently wavy line (hills) per column."""
+    x = np.linspace(0, 2 * np.pi, width)
+    wave = sum(np.sin(x * f + rng.uniform(0, 2 * np.pi)) * rng.uniform(0, 1) for f in (0.5, 1, 2.5))
+    return base + amplitude * wave / 2
+
+
+def _paste_below(canvas: np.ndarray, layer: np.ndarray, line: np.ndarray) -> None:
+    """Replace canvas with layer below the per-column line, with a 1.5 px soft edge."""
+    rows = np.arange(canvas.shape[0], dtype=np.float32)[:, None]
+    alpha = np.clip((rows - line[None, :]) / 1.5 + 0.5, 0, 1)[..., None]
+    canvas[:] = canvas * (1 - alpha) + layer * alpha
+
+
+def compose(pools: dict[str, list[np.ndarray]], size: int, rng: np.random.Generator) -> np.ndarray:
+    """One layered landscape, uint8 size x size x 3."""
+    w = h = WORK
+    if rng.random() < PROCEDURAL_SKY_SHARE or not pools["sky"]:
+        canvas = _procedural_sky(w, h, rng)
+    else:
+        canvas = _patch(pools["sky"], w, h, rng)
+    horizon = rng.uniform(0.25, 0.7) * h
+    land_top = horizon
+    if pools["water"] and rng.random() < WATER_SHARE:
+        water = _patch(pools["water"], w, h, rng)
+        _paste_below(canvas, water, np.full(w, horizon, np.float32))
+        land_top = horizon + rng.uniform(0.12, 0.3) * h
+    land = _patch(pools["land"], w, h, rng)
+    hills = rng.uniform(0, 0.12) * h
+    _paste_below(canvas, land, _boundary(w, land_top, hills, rng).astype(np.float32))
+    if rng.random() < 0.5:
+        canvas = canvas[:, ::-1]
+    image = Image.fromarray(np.clip(canvas, 0, 255).astype(np.uint8))
+    return np.asarray(image.resize((size, size), Image.Resampling.LANCZOS))
+
+
+def build_layered(
+    outdoor_dir: str | os.PathLike,
+    out_dir: str | os.PathLike,
+    count: int,
+    size: int = 64,
+    seed: int = 0,
+    progress: Callable[[str], None] = print,
+) -> int:
+    """Write `count` layered crops to out_dir, from an outdoor build's unpacked packages."""
+    outdoor_dir = Path(outdoor_dir).expanduser().resolve()
+    debs = find_debs(outdoor_dir / "src" / "debs", PACKAGES)
+    unpacked = unpack_debs(debs, outdoor_dir / "src" / "unpacked", progress)
+    photos, _ = resolve_sources(OUTDOOR_PHOTOS, unpacked, progress)
+    training: dict[str, Path] = {p.name: p.path for p in photos if not p.holdout}
+    pools = load_regions(training)
+    out = Path(out_dir).expanduser().resolve()
+    out.mkdir(parents=True, exist_ok=True)
+    for old in out.glob("layered_*.png"):  # only what an earlier run of this wrote
+        old.unlink()
+    rng = np.random.default_rng(seed)
+    for i in range(count):
+        Image.fromarray(compose(pools, size, rng)).save(
+            out / f"layered_{i:06d}.png", compress_level=PNG_COMPRESS_LEVEL)
+        if (i + 1) % 2000 == 0:
+            progress(f"layered crops: {i + 1}/{count}")
+    return count
