@@ -169,10 +169,21 @@ def build_layered(
     unpacked = unpack_debs(debs, outdoor_dir / "src" / "unpacked", progress)
     photos, _ = resolve_sources(OUTDOOR_PHOTOS, unpacked, progress)
     training: dict[str, Path] = {p.name: p.path for p in photos if not p.holdout}
-    pools = load_regions(training)
+    return write_layered(load_regions(training), out_dir, count, size, seed, progress)
+
+
+def write_layered(
+    pools: dict[str, list[np.ndarray]],
+    out_dir: str | os.PathLike,
+    count: int,
+    size: int = 64,
+    seed: int = 0,
+    progress: Callable[[str], None] = print,
+) -> int:
+    """Write `count` crops named layered_NNNNNN.png; only earlier such files are replaced."""
     out = Path(out_dir).expanduser().resolve()
     out.mkdir(parents=True, exist_ok=True)
-    for old in out.glob("layered_*.png"):  # only what an earlier run of this wrote
+    for old in out.glob("layered_*.png"):
         old.unlink()
     rng = np.random.default_rng(seed)
     for i in range(count):

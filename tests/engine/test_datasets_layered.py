@@ -1,0 +1,69 @@
+"""Synthesised layered landscapes (engine.datasets.layered) on plain-colour regions."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from engine.datasets import layered
+from engine.datasets.outdoor_sources import OUTDOOR_PHOTOS
+
+
+def _plain(rgb, h=40, w=120):
+    return np.broadcast_to(np.array(rgb, np.uint8), (h, w, 3)).copy()
+
+
+@pytest.fixture
+def pools():
+    return {"sky": [_plain((0, 0, 255))], "water": [_plain((0, 255, 255))],
+            "land": [_plain((255, 0, 0))]}
+
+
+def test_regions_name_only_training_photos():
+    training = {p.name for p in OUTDOOR_PHOTOS if not p.holdout}
+    for region in layered.SKY_REGIONS + layered.WATER_REGIONS + layered.LAND_REGIONS:
+        assert region.photo in training, region
+
+
+def test_sky_on_top_land_at_the_bottom(pools, monkeypatch):
+    monkeypatch.setattr(layered, "PROCEDURAL_SKY_SHARE", 0.0)
+    monkeypatch.setattr(layered, "WATER_SHARE", 0.0)
+    rng = np.random.default_rng(3)
+    for _ in range(10):
+        image = layered.compose(pools, 64, rng)
+        assert image.shape == (64, 64, 3) and image.dtype == np.uint8
+        top, bottom = image[:4].reshape(-1, 3).mean(0), image[-4:].reshape(-1, 3).mean(0)
+        assert top[2] > 200 and top[0] < 40      # the sky's blue
+        assert bottom[0] > 200 and bottom[2] < 40  # the land's red
+
+
+def test_water_band_lies_between_sky_and_land(pools, monkeypatch):
+    monkeypatch.setattr(layered, "PROCEDURAL_SKY_SHARE", 0.0)
+    monkeypatch.setattr(layered, "WATER_SHARE", 1.0)
+    image = layered.compose(pools, 64, np.random.default_rng(0)).astype(int)
+    cyan_rows = [y for y in range(64) if (image[y, :, 1] > 200).mean() > 0.9]
+    red_rows = [y for y in range(64) if (image[y, :, 0] > 200).mean() > 0.9]
+    assert cyan_rows and red_rows and max(cyan_rows) < max(red_rows)
+    assert image[0, :, 2].mean() > 200 and image[0, :, 1].mean() < 40
+
+
+def test_procedural_sky_without_photo_skies(pools, monkeypatch):
+    monkeypatch.setattr(layered, "WATER_SHARE", 0.0)
+    pools["sky"] = []
+    image = layered.compose(pools, 32, np.random.default_rng(1))
+    assert image.shape == (32, 32, 3)
+    assert image[-2:, :, 0].mean() > 200  # land still at the bottom
+
+
+def test_write_is_seeded_and_leaves_other_files_alone(pools, tmp_path):
+    mine = tmp_path / "holiday.png"
+    Image.fromarray(_plain((1, 2, 3), 8, 8)).save(mine)
+    layered.write_layered(pools, tmp_path, 3, size=32, seed=7, progress=lambda _: None)
+    first = [np.asarray(Image.open(tmp_path / f"layered_{i:06d}.png")) for i in range(3)]
+    layered.write_layered(pools, tmp_path, 2, size=32, seed=7, progress=lambda _: None)
+    assert mine.exists()
+    assert sorted(p.name for p in tmp_path.glob("layered_*.png")) == [
+        "layered_000000.png", "layered_000001.png"]
+    again = [np.asarray(Image.open(tmp_path / f"layered_{i:06d}.png")) for i in range(2)]
+    assert all(np.array_equal(a, b) for a, b in zip(first, again))
