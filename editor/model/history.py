@@ -1,4 +1,4 @@
-"""Undoable commands over a Document, and a Qt-free undo stack with the same rules as QUndoStack.
+"""Undoable commands over a Document (the editor runs them on a QUndoStack: editor/qt/undo.py).
 
 Each command stores the document state before and after, so undo restores the exact
 pixels. An edit result that arrives for the stroke that asked for it merges into that
@@ -143,41 +143,3 @@ def refine_projection(doc: Document, z: np.ndarray, image: np.ndarray) -> Comman
         changes.update(z_current=z, image=image)
     return Command("Refine projection", PROJECTION, state, state.replace(**changes))
 
-
-class History:
-    """A linear undo stack (what QUndoStack does, for Qt-free code and tests)."""
-
-    def __init__(self, doc: Document, limit: int = UNDO_LIMIT) -> None:
-        self.doc = doc
-        self.limit = limit
-        self.commands: list[Command] = []
-        self.index = 0
-
-    def push(self, command: Command) -> None:
-        command.redo(self.doc)
-        del self.commands[self.index:]
-        if self.commands and self.commands[-1].merge(command):
-            return
-        self.commands.append(command)
-        del self.commands[:max(0, len(self.commands) - self.limit)]
-        self.index = len(self.commands)
-
-    def can_undo(self) -> bool:
-        return self.index > 0
-
-    def can_redo(self) -> bool:
-        return self.index < len(self.commands)
-
-    def undo(self) -> None:
-        if self.can_undo():
-            self.index -= 1
-            self.commands[self.index].undo(self.doc)
-
-    def redo(self) -> None:
-        if self.can_redo():
-            self.commands[self.index].redo(self.doc)
-            self.index += 1
-
-    def texts(self) -> list[str]:
-        """The applied commands, oldest first (the project file's history summary)."""
-        return [c.text for c in self.commands[:self.index]]

@@ -14,8 +14,9 @@ import pytest
 
 from editor.model import history
 from editor.model.document import Document
-from editor.model.history import UNDO_LIMIT, History
+from editor.model.history import UNDO_LIMIT
 from editor.model.tools import Stroke
+from support.undo import Stack
 
 SIZE, CANDIDATES, EDITS = 64, 4, 500
 
@@ -62,21 +63,6 @@ def _assert_flat(push, doc) -> tuple[int, int]:
     return at_250 - start, at_500 - start
 
 
-def test_500_edits_in_the_qt_free_history_stay_bounded():
-    doc = _new_doc()
-    stack = History(doc)
-    _assert_flat(stack.push, doc)
-    assert len(stack.commands) == UNDO_LIMIT and stack.index == UNDO_LIMIT
-    # The newest steps still undo and redo exactly.
-    newest = doc.state
-    for _ in range(UNDO_LIMIT):
-        stack.undo()
-    assert not stack.can_undo() and doc.state is stack.commands[0].before
-    for _ in range(UNDO_LIMIT):
-        stack.redo()
-    assert doc.state is newest
-
-
 def test_500_edits_on_the_editors_undo_stack_stay_bounded(qtbot):
     """Also guards against PySide keeping commands alive after the stack deleted them."""
     from editor.qt.controller import EditorController
@@ -99,7 +85,7 @@ def test_500_edits_on_the_editors_undo_stack_stay_bounded(qtbot):
 @pytest.mark.parametrize("limit", [1, 3])
 def test_a_small_limit_keeps_exactly_the_newest_steps(limit):
     doc = _new_doc()
-    stack = History(doc, limit=limit)
+    stack = Stack(doc, limit=limit)
     rng = np.random.default_rng(1)
     for i in range(9):  # the last one (i=8) ends with a result
         for command in _edit(doc, rng, i):

@@ -16,8 +16,9 @@ from editor.model.document import Document
 from editor.model.project import (MANIFEST, MAX_CANDIDATES, MAX_MANIFEST_BYTES, MAX_ZIP_MEMBERS,
                                   ProjectError, from_document, load_project, save_project)
 from editor.model.tools import COLOR, Stroke
-from editor.model.history import History, add_stroke
+from editor.model.history import add_stroke
 from engine.ops.types import EditSettings
+from support.undo import apply
 
 
 @pytest.fixture
@@ -25,7 +26,7 @@ def folder(tmp_path):
     rng = np.random.default_rng(0)
     doc = Document.start("tiny", rng.uniform(-1, 1, 8).astype(np.float32),
                          rng.integers(0, 256, (16, 16, 3), dtype=np.uint8))
-    History(doc).push(add_stroke(doc, Stroke(COLOR, ((1.0, 2.0), (9.0, 3.0)), 2.0, (255, 0, 0))))
+    apply(doc, add_stroke(doc, Stroke(COLOR, ((1.0, 2.0), (9.0, 3.0)), 2.0, (255, 0, 0))))
     return save_project(tmp_path / "scene", from_document(doc, EditSettings(), []))
 
 

@@ -100,26 +100,6 @@ def test_painting_only_the_stroke_box_matches_painting_the_whole_mask(points, wi
     assert np.array_equal(paint(mask, stroke, t), _painted_on_the_whole_canvas(mask, stroke, t))
 
 
-def test_inpainting_commands_restore_the_exact_pixels_on_undo():
-    pixels = np.random.default_rng(0).integers(0, 255, (56, 40, 3), dtype=np.uint8)
-    doc = photo_document(pixels)
-    log = history.History(doc)
-    filled = pixels.copy()
-    filled[10:20, 10:20] = 0
-    log.push(history.retouch_photo(doc, filled))
-    assert doc.photo.pixels is filled and doc.photo.retouched
-    image = doc.image.copy()
-    image[:4] = 255
-    log.push(history.retouch_image(doc, image))
-    assert doc.state.retouched and doc.image is image
-    log.undo()
-    log.undo()
-    assert doc.photo.pixels is pixels and not doc.photo.retouched and not doc.state.retouched
-    # A new generated image is no longer retouched.
-    after = doc.state.with_current(doc.state.z_current, image)
-    assert not after.retouched
-
-
 def test_a_refined_projection_moves_the_current_image_only_while_unedited():
     doc = photo_document(np.zeros((56, 40, 3), np.uint8))
     z = np.full(8, 0.25, np.float32)

@@ -10,11 +10,11 @@ import pytest
 
 from editor.model import history
 from editor.model.document import Document
-from editor.model.history import History
 from editor.model.project import (MANIFEST, ProjectError, export_image, from_document,
                                   load_project, save_project)
 from editor.model.tools import COLOR, SKETCH, Stroke
 from engine.ops.types import EditSettings
+from support.undo import apply
 
 RNG = np.random.default_rng(0)
 
@@ -22,14 +22,13 @@ RNG = np.random.default_rng(0)
 def sample_document() -> Document:
     z = RNG.uniform(-1, 1, 8).astype(np.float32)
     doc = Document.start("tiny", z, RNG.integers(0, 256, (16, 16, 3), dtype=np.uint8))
-    stack = History(doc)
-    stack.push(history.add_stroke(doc, Stroke(COLOR, ((0.5, 1.25), (15.0, 1.0)), 2.5, (255, 0, 0))))
-    stack.push(history.add_stroke(doc, Stroke(SKETCH, ((8.0, 2.0), (8.0, 14.0)), 1.0)))
+    apply(doc, history.add_stroke(doc, Stroke(COLOR, ((0.5, 1.25), (15.0, 1.0)), 2.5, (255, 0, 0))))
+    apply(doc, history.add_stroke(doc, Stroke(SKETCH, ((8.0, 2.0), (8.0, 14.0)), 1.0)))
     zs = RNG.uniform(-1, 1, (3, 8)).astype(np.float32)
     images = RNG.integers(0, 256, (3, 16, 16, 3), dtype=np.uint8)
-    stack.push(history.apply_result(doc, zs, images))
-    stack.push(history.choose_candidate(doc, 1))
-    stack.push(history.fix_current(doc))
+    apply(doc, history.apply_result(doc, zs, images))
+    apply(doc, history.choose_candidate(doc, 1))
+    apply(doc, history.fix_current(doc))
     return doc
 
 

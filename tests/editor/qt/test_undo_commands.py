@@ -1,14 +1,18 @@
-"""The document and its commands: exact undo, merging a result into its stroke, revisions."""
+"""The document and its commands on the editor's undo stack: exact undo, merging a result into
+its stroke, revisions."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import numpy as np
 
 from editor.model import history
 from editor.model.document import Document
-from editor.model.history import History
+from editor.model.photo import PhotoLayer
 from editor.model.tools import COLOR, WARP, Stroke
 from engine.ops.types import EditSettings
+from support.undo import Stack, apply
 
 RED = Stroke(COLOR, ((0.0, 1.0), (8.0, 1.0)), 2.0, (255, 0, 0))
 
@@ -28,7 +32,7 @@ def result(n: int = 3, base: int = 100):
 
 def test_a_stroke_and_its_result_are_one_undo_entry():
     doc = new_doc()
-    stack = History(doc)
+    stack = Stack(doc)
     stack.push(history.add_stroke(doc, RED))
     stack.push(history.apply_result(doc, *result()))
     assert stack.texts() == ["Colour stroke #ff0000 \u2192 candidate 1 of 3"]
@@ -42,7 +46,7 @@ def test_a_stroke_and_its_result_are_one_undo_entry():
 
 def test_a_second_result_does_not_merge_into_the_same_stroke():
     doc = new_doc()
-    stack = History(doc)
+    stack = Stack(doc)
     stack.push(history.add_stroke(doc, RED))
     stack.push(history.apply_result(doc, *result()))
     stack.push(history.apply_result(doc, *result(base=150)))
@@ -51,7 +55,7 @@ def test_a_second_result_does_not_merge_into_the_same_stroke():
 
 def test_choose_candidate_fix_and_new_start_are_undoable():
     doc = new_doc()
-    stack = History(doc)
+    stack = Stack(doc)
     stack.push(history.add_stroke(doc, RED))
     stack.push(history.apply_result(doc, *result()))
     stack.push(history.choose_candidate(doc, 2))
@@ -71,7 +75,7 @@ def test_every_change_bumps_the_revision_and_notifies():
     doc = new_doc()
     seen = []
     doc.subscribe(lambda d: seen.append(d.revision))
-    stack = History(doc)
+    stack = Stack(doc)
     stack.push(history.add_stroke(doc, RED))
     stack.undo()
     stack.redo()
@@ -80,7 +84,7 @@ def test_every_change_bumps_the_revision_and_notifies():
 
 def test_erase_and_clear():
     doc = new_doc()
-    stack = History(doc)
+    stack = Stack(doc)
     other = Stroke(COLOR, ((0.0, 5.0),), 1.0, (0, 0, 255))
     stack.push(history.add_stroke(doc, RED))
     stack.push(history.add_stroke(doc, other))
@@ -97,7 +101,7 @@ def test_edit_request_snapshots_strokes_and_uses_the_fixed_start():
     doc = new_doc()
     settings = EditSettings(steps=3)
     assert doc.edit_request(settings) is None
-    stack = History(doc)
+    stack = Stack(doc)
     stack.push(history.add_stroke(doc, RED))
     request = doc.edit_request(settings)
     assert request.revision == doc.revision and request.z0 is None
@@ -110,20 +114,20 @@ def test_edit_request_snapshots_strokes_and_uses_the_fixed_start():
 
 def test_a_warp_edits_around_the_image_being_warped():
     doc = new_doc()
-    History(doc).push(history.add_stroke(doc, Stroke(WARP, ((2.0, 2.0), (5.0, 5.0)), 2.0)))
+    apply(doc, history.add_stroke(doc, Stroke(WARP, ((2.0, 2.0), (5.0, 5.0)), 2.0)))
     assert doc.edit_request(EditSettings()).z0 is doc.state.z_current
 
 
 def test_saved_steps_round_trip_to_the_same_states():
     from editor.model import saved_history
     doc = new_doc()
-    stack = History(doc)
+    stack = Stack(doc)
     stack.push(history.add_stroke(doc, RED))
     stack.push(history.apply_result(doc, *result(), costs=np.array([0.1, 0.2, 0.3])))
     stack.push(history.choose_candidate(doc, 2))
     stack.push(history.retouch_image(doc, image(77)))
     stack.push(history.choose_candidate(doc, 0))
-    steps = saved_history.from_commands(stack.commands[:stack.index], doc.state)
+    steps = saved_history.from_commands(stack.commands, doc.state)
     images = {}
 
     def add(name, pixels):
@@ -153,3 +157,31 @@ def test_saved_steps_round_trip_to_the_same_states():
         assert "steps.states[1].current" in str(exc)
     else:
         raise AssertionError("a bad latent index was accepted")
+
+
+def photo_document(pixels: np.ndarray) -> Document:
+    z = np.linspace(-0.5, 0.5, 8).astype(np.float32)
+    doc = Document.start("tiny", z, np.full((16, 16, 3), 100, np.uint8))
+    doc.state = doc.state.replace(fixed=True, photo=PhotoLayer.create(Path("photo.png"), pixels,
+                                                                      z, doc.image))
+    return doc
+
+
+def test_inpainting_commands_restore_the_exact_pixels_on_undo():
+    pixels = np.random.default_rng(0).integers(0, 255, (56, 40, 3), dtype=np.uint8)
+    doc = photo_document(pixels)
+    log = Stack(doc)
+    filled = pixels.copy()
+    filled[10:20, 10:20] = 0
+    log.push(history.retouch_photo(doc, filled))
+    assert doc.photo.pixels is filled and doc.photo.retouched
+    image = doc.image.copy()
+    image[:4] = 255
+    log.push(history.retouch_image(doc, image))
+    assert doc.state.retouched and doc.image is image
+    log.undo()
+    log.undo()
+    assert doc.photo.pixels is pixels and not doc.photo.retouched and not doc.state.retouched
+    # A new generated image is no longer retouched.
+    after = doc.state.with_current(doc.state.z_current, image)
+    assert not after.retouched
