@@ -219,11 +219,16 @@ def resize(rgb: np.ndarray, width: int, height: int) -> np.ndarray:
     return cv2.resize(rgb, (width, height), interpolation=interpolation)
 
 
+def center_square(width: int, height: int) -> tuple[int, int, int]:
+    """(x, y, side) of the centre square of a width x height image: the one place that says
+    which square a projection, a transfer and the editor's model square cover."""
+    side = min(width, height)
+    return (width - side) // 2, (height - side) // 2, side
+
+
 def center_crop_square(rgb: np.ndarray) -> np.ndarray:
-    h, w = rgb.shape[:2]
-    side = min(h, w)
-    top, left = (h - side) // 2, (w - side) // 2
-    return rgb[top:top + side, left:left + side]
+    x, y, side = center_square(rgb.shape[1], rgb.shape[0])
+    return rgb[y:y + side, x:x + side]
 
 
 def grid(images: np.ndarray, columns: int = 8, pad: int = 2) -> np.ndarray:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
-from engine.imaging import load_image, resize
+from engine.imaging import center_square, load_image, resize
 from engine.jobs import CancelToken, Operation
 from engine.ops.types import EditConstraints
 
@@ -81,11 +81,8 @@ def make_preview(pixels: np.ndarray, max_side: int = DISPLAY_MAX_SIDE) -> np.nda
 
 def model_square(width: float, height: float) -> tuple[float, float, float]:
     """(x, y, side) of the centre square the projection covers, in the same units."""
-    if width >= height:
-        side = height
-        return float(int(width - side) // 2), 0.0, float(side)
-    side = width
-    return 0.0, float(int(height - side) // 2), float(side)
+    x, y, side = center_square(int(width), int(height))
+    return float(x), float(y), float(side)
 
 
 def preview_square(photo: PhotoLayer) -> tuple[float, float, float]:

@@ -9,6 +9,8 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
+from ..imaging import center_square
+
 MAX_HOLE_FRACTION = 0.6   # a hole this large leaves too little to fill it from
 
 
@@ -63,8 +65,7 @@ def centred_box(height: int, width: int, side: int) -> np.ndarray:
 
 def free_form_photo(height: int, width: int, rng: np.random.Generator) -> np.ndarray:
     """Free-form strokes over a photo: drawn on a square of its short side, placed centred."""
-    short = min(height, width)
+    left, top, short = center_square(width, height)
     mask = np.zeros((height, width), bool)
-    top, left = (height - short) // 2, (width - short) // 2
     mask[top:top + short, left:left + short] = free_form(short, rng)
     return mask

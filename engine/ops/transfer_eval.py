@@ -34,7 +34,7 @@ import numpy as np
 
 from .. import atomic
 from ..checkpoints import Model
-from ..imaging import load_rgb, save_image
+from ..imaging import center_crop_square, center_square, load_rgb, save_image
 from ..jobs import CancelToken, Operation, Progress, drive
 from ._common import check_cancel, check_int, image_size_of
 from .edit import edit
@@ -150,10 +150,7 @@ def synthetic_stroke(kind: str, before: np.ndarray, photo: np.ndarray,
     cv2.polylines(mask, [np.round(np.array(points)).astype(np.int32).reshape(-1, 1, 2)], False, 1,
                   max(2, n // 14))
     mask = mask.astype(bool)
-    height, width = photo.shape[:2]
-    side = min(height, width)
-    square = photo[(height - side) // 2:(height - side) // 2 + side,
-                   (width - side) // 2:(width - side) // 2 + side]
+    square = center_crop_square(photo)
     small = cv2.resize(square, (n, n), interpolation=cv2.INTER_AREA).astype(float)
     under = small[mask].mean(axis=0)
     colour = max(PALETTE, key=lambda c: float(np.linalg.norm(np.array(c) - under)))
@@ -165,8 +162,7 @@ def synthetic_stroke(kind: str, before: np.ndarray, photo: np.ndarray,
 def _region_masks(photo: np.ndarray, constraints: EditConstraints, n: int):
     """Photo-resolution (painted, within_margin, colour stroke) masks for the centre square."""
     height, width = photo.shape[:2]
-    side = min(height, width)
-    x, y = (width - side) // 2, (height - side) // 2
+    x, y, side = center_square(width, height)
 
     def place(mask: np.ndarray) -> np.ndarray:
         full = np.zeros((height, width), np.uint8)

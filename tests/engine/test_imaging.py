@@ -180,3 +180,12 @@ def test_save_is_atomic_and_checks_extension(tmp_path):
         imaging.save_image(tmp_path / "out.xyz", gradient())
     assert not (tmp_path / "out.xyz").exists()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out.png"]
+
+
+@pytest.mark.parametrize("width, height, expected", [(40, 56, (0, 8, 40)), (57, 40, (8, 0, 40)),
+                                                     (32, 32, (0, 0, 32))])
+def test_the_centre_square_is_where_the_crop_cuts(width, height, expected):
+    assert imaging.center_square(width, height) == expected
+    x, y, side = expected
+    image = np.arange(height * width * 3, dtype=np.int64).reshape(height, width, 3)
+    assert np.array_equal(imaging.center_crop_square(image), image[y:y + side, x:x + side])
