@@ -6,8 +6,9 @@ At model resolution n (the generated images show the photo's `region`, by defaul
 square, as `project` crops it):
 - P = the photo's region area-downsampled to n x n, B = `before` = G(z0), A = `after` = G(z1).
 - The target is the photo with the generator's change added, T = P + (A - B); under colour
-  strokes it leans to A's own colour (T = A there), because P and B differ wherever the
-  projection missed and the user asked for the colour they painted.
+  strokes it leans to A's texture with the painted colour as its local mean (T = A, shifted),
+  because P and B differ wherever the projection missed and the user asked for the colour
+  they painted.
 - Local affine colour transforms P -> T are fitted on the n x n grid (ridge regression
   shrunk towards the identity, so flat targets keep the photo's detail), upsampled smoothly
   and applied per pixel to the full-resolution photo. Under colour strokes, what the
@@ -38,6 +39,7 @@ MARGIN = 0.125          # influence margin around the strokes, in units of the s
 MAX_MOTION = 0.25       # longest warp displacement, in units of the square's side
 FIT_RADIUS = 1 / 32     # affine fit window radius, in units of the model side (2 px at 64)
 FIT_EPS = 0.01          # ridge weight towards the identity, [0, 1] units squared
+STROKE_MEAN_SIGMA = 1 / 32  # window of a stroke's local mean colour, in units of the side
 CHANGED = 0.06          # RGB distance / (255 sqrt 3) above which a pixel counts as edited
 
 
@@ -72,7 +74,8 @@ def transfer(photo: np.ndarray, before: np.ndarray, after: np.ndarray,
     mask = influence_mask(painted, margin)
     flow = warp_field(constraints.warps if local else [], n)
     model = fit_change(photo, before, after, region, flow,
-                       constraints.color_mask if local else None)
+                       constraints.color_mask if local else None,
+                       constraints.color if local else None)
     box = _bounding_box(mask, region, width, height)
     out = photo.copy()
     if box is None:
@@ -169,7 +172,8 @@ def _warp_small(image: np.ndarray, flow: np.ndarray | None) -> np.ndarray:
 
 def fit_change(photo: np.ndarray, before: np.ndarray, after: np.ndarray,
                region: tuple[int, int, int, int], flow: np.ndarray | None,
-               color_mask: np.ndarray | None) -> AffineModel:
+               color_mask: np.ndarray | None,
+               color: np.ndarray | None = None) -> AffineModel:
     """The local affine colour model (on the n x n grid) taking the photo to its edit."""
     n = before.shape[0]
     x, y, w, h = region
@@ -184,6 +188,8 @@ def fit_change(photo: np.ndarray, before: np.ndarray, after: np.ndarray,
         mask = color_mask.astype(np.float32)
         lean = np.maximum(mask, cv2.GaussianBlur(mask, (0, 0), 1.0))[..., None]
         target += lean * (moved_before - source)
+        if color is not None:
+            target += lean * stroke_colour_offset(edited, color, color_mask)
     model = fit_affine(source, target, max(1, round(FIT_RADIUS * n)), FIT_EPS, toward_identity=True)
     if lean is None:
         return model
@@ -191,6 +197,20 @@ def fit_change(photo: np.ndarray, before: np.ndarray, after: np.ndarray,
     # strokes, what the transforms miss at model resolution is added as a smooth offset.
     fitted = np.einsum("hwcg,hwg->hwc", model.a, source) + model.b
     return AffineModel(model.a, (model.b + lean * (target - fitted)).astype(np.float32))
+
+
+def stroke_colour_offset(edited: np.ndarray, color: np.ndarray, color_mask: np.ndarray) -> np.ndarray:
+    """float32 n x n x 3 in [0, 1] units: what brings the edited image's local mean colour under
+    the strokes to the painted colour, keeping its texture (its deviation from that mean).
+    The generator often gets only part of the way to a stroke's colour (a 64 px manifold has
+    few orange skies); on a real photo the user asked for the colour they painted."""
+    mask = color_mask.astype(np.float32)
+    sigma = STROKE_MEAN_SIGMA * edited.shape[0]
+    weight = cv2.GaussianBlur(mask, (0, 0), sigma)[..., None]
+    local_mean = cv2.GaussianBlur(edited * mask[..., None], (0, 0), sigma) / np.maximum(weight, 1e-6)
+    painted = cv2.GaussianBlur(color.astype(np.float32) / 255 * mask[..., None], (0, 0), sigma)
+    painted /= np.maximum(weight, 1e-6)
+    return ((painted - local_mean) * (weight > 1e-3)).astype(np.float32)
 
 
 def _coordinates(region, n: int, top: int, bottom: int, left: int, right: int):

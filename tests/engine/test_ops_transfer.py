@@ -178,3 +178,20 @@ def test_bad_region_and_tile():
     with pytest.raises(UserError, match="stroke mask"):
         drive(transfer(image, image[:4, :4], 255 - image[:4, :4],
                        constraints=EditConstraints(color_mask=np.ones((8, 8), bool))))
+
+
+def test_stroke_reaches_the_painted_colour_where_the_generator_fell_short():
+    rng = np.random.default_rng(5)
+    photo = np.clip(np.full((256, 256, 3), 100) + rng.normal(0, 6, (256, 256, 3)), 0, 255).astype(np.uint8)
+    before = np.full((32, 32, 3), 100, np.uint8)
+    after = before.copy()
+    after[8:24, 8:24] = (170, 120, 80)                     # G(z1) went only part of the way
+    painted = (255, 128, 0)
+    constraints = stroke(32, 10, 22, 10, 22, painted)
+    out = drive(transfer(photo, before, after, constraints=constraints, margin=4))
+    under = out[88:168, 88:168].reshape(-1, 3).mean(axis=0)
+    assert np.linalg.norm(under - painted) < 40
+    assert np.linalg.norm(after[10:22, 10:22].reshape(-1, 3).mean(0) - painted) > 80
+    # the photo's texture stays, and far from the stroke nothing changes
+    assert out[100:120, 100:120, 1].std() > 0.5 * photo[100:120, 100:120, 1].std()
+    assert np.array_equal(out[:40], photo[:40])
