@@ -1,5 +1,8 @@
 """The status bar: passing messages on the left; the last finished job's result (kept until
-the next one), cursor position, zoom, a job's progress and the device on the right."""
+the next one), cursor position, zoom, a job's progress and the device on the right.
+
+A result is shown once: first as the passing message, then, when that goes (timeout or a
+newer message), in the permanent label on the right."""
 
 from __future__ import annotations
 
@@ -21,11 +24,17 @@ class EditorStatusBar(QStatusBar):
         self.progress.hide()
         for widget in (self.last_result, self.progress, self.position, self.zoom, self.device):
             self.addPermanentWidget(widget)
+        self._result = ""
+        self.messageChanged.connect(self._message_changed)
 
     def show_result(self, text: str) -> None:
-        self.showMessage(text, 10000)
-        self.last_result.setText(text)
+        self._result = text
         self.last_result.setToolTip(text)
+        self.showMessage(text, 10000)
+
+    def _message_changed(self, message: str) -> None:
+        """The label shows the last result unless the passing message already does."""
+        self.last_result.setText("" if message == self._result else self._result)
 
     def show_position(self, point) -> None:
         self.position.setText("" if point is None else f"x {int(point[0])}  y {int(point[1])}")
