@@ -1,5 +1,7 @@
 """The Translate dock: pick a pix2pix / CycleGAN model, apply it to the current image, or draw
-on the sketch pad and watch the model turn the drawing into a picture (after every stroke)."""
+on the sketch pad and watch the model turn the drawing into a picture (after every stroke).
+A colourising model applied to the image takes the colour strokes painted on it as colour
+hints; the dock says so, and the Apply button says how many there are."""
 
 from __future__ import annotations
 
@@ -10,10 +12,15 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QButtonGroup, QComboBox, QHBoxLayout, QLabel, QPushButton,
                                QSizePolicy, QSpinBox, QVBoxLayout, QWidget)
 
+from ...model.hints import folder_takes_hints
 from ..images import to_pixmap
 from .sketch_pad import ERASER, MIN_SCREEN_SIDE, PEN, SketchPad
 
 DIRECTIONS = {"ab": "A \u2192 B", "ba": "B \u2192 A"}
+APPLY_TIP = "Translate the current image; the result opens in a viewer"
+HINTS_HELP = ("Colourising models (grey \u2192 colour) take the colour strokes painted on the "
+              "image as colour hints: each stroke's colour steers the colour where it lies. "
+              "Paint with the Colour brush, then Apply; undo a stroke to drop its hint.")
 
 
 class TranslatePanel(QWidget):
@@ -36,7 +43,11 @@ class TranslatePanel(QWidget):
         self.direction.setToolTip("CycleGAN models translate both ways")
         self.apply = QPushButton("Apply to image", self)
         self.apply.setObjectName("translateApply")
-        self.apply.setToolTip("Translate the current image; the result opens in a viewer")
+        self.apply.setToolTip(APPLY_TIP)
+        self.hints_help = QLabel(HINTS_HELP, self)
+        self.hints_help.setObjectName("translateHintsHelp")
+        self.hints_help.setWordWrap(True)
+        self.hint_count = 0   # colour strokes in the document
         self.pad = SketchPad(self)
         self.pen = QPushButton("Pen", self)
         self.eraser = QPushButton("Eraser", self)
@@ -75,6 +86,7 @@ class TranslatePanel(QWidget):
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addLayout(top)
         layout.addLayout(second)
+        layout.addWidget(self.hints_help)
         layout.addWidget(self.pad, 1)
         layout.addLayout(pad_tools)
         layout.addWidget(self.output, 1)
@@ -99,7 +111,8 @@ class TranslatePanel(QWidget):
         self.model.blockSignals(True)
         self.model.clear()
         for info in models:
-            self.model.addItem(f"{info.display_name} ({info.kind})", (str(info.folder), info.kind))
+            self.model.addItem(f"{info.display_name} ({info.kind})",
+                               (str(info.folder), info.kind, folder_takes_hints(info.folder)))
         index = next((i for i in range(self.model.count())
                       if self.model.itemData(i)[0] == (str(current) if current else None)), 0)
         self.model.setCurrentIndex(index)
@@ -116,6 +129,25 @@ class TranslatePanel(QWidget):
     def current_direction(self) -> str:
         return self.direction.currentData()
 
+    def takes_hints(self) -> bool:
+        """The chosen model colourises and takes colour hints."""
+        data = self.model.currentData()
+        return bool(data) and data[2]
+
+    def set_hint_count(self, count: int) -> None:
+        """How many colour strokes the document has (each one a colour hint)."""
+        self.hint_count = int(count)
+        self._show_hints()
+
+    def _show_hints(self) -> None:
+        hinted = self.takes_hints()
+        self.hints_help.setVisible(hinted)
+        count = self.hint_count
+        self.apply.setToolTip(APPLY_TIP + (
+            f", with {count} colour hint{'' if count == 1 else 's'} (your colour strokes)"
+            if hinted and count else
+            " (paint colour strokes on the image to give colour hints)" if hinted else ""))
+
     def _model_changed(self) -> None:
         data = self.model.currentData()
         has_model = bool(data)
@@ -123,6 +155,7 @@ class TranslatePanel(QWidget):
         self.direction.setEnabled(has_model and data[1] == "cyclegan")
         if has_model and data[1] != "cyclegan":
             self.direction.setCurrentIndex(0)
+        self._show_hints()
         if has_model and not self.pad.is_blank():
             self._sketch_changed()
 
