@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ..hint_maps import hint_count, load_hints
 from ..imaging import load_rgb
 from ..ops.colorize import WORK_SIDE
 from ..ops.translate import DIRECTIONS, PREPARES, translate
@@ -22,12 +23,25 @@ def register(subparsers) -> None:
     parser.add_argument("--work-size", type=int, metavar="PIXELS",
                         help=f"colourising models: long side the colour is predicted at "
                              f"(default {WORK_SIDE})")
+    parser.add_argument("--hints", metavar="HINTS.png",
+                        help="colourising models: colour hints, a transparent image of the "
+                             "image's size whose opaque pixels are the colours wanted there")
     add_common_args(parser)
     parser.set_defaults(handler=run_translate)
 
 
 def run_translate(args) -> int:
-    return run_image_command(args, "translate", [args.image], lambda: translate(
-        load(args), load_rgb(args.image), direction=args.direction, prepare=args.prepare,
-        work_side=args.work_size),
-        direction=args.direction)
+    hint_info = {}   # filled when the hints are read; reported with the result (--json)
+
+    def op():
+        image = load_rgb(args.image)
+        hints = None
+        if args.hints is not None:
+            hints = load_hints(args.hints, image.shape[1], image.shape[0])
+            hint_info.update(file=str(args.hints), pixels=hint_count(hints))
+        return translate(load(args), image, direction=args.direction, prepare=args.prepare,
+                         work_side=args.work_size, hints=hints)
+
+    inputs = [args.image] + ([args.hints] if args.hints else [])
+    return run_image_command(args, "translate", inputs, op, direction=args.direction,
+                             hints=hint_info)

@@ -13,6 +13,7 @@ from engine.jobs import drive
 from engine.ops.translate import translate
 from engine.ops.translate_eval import chroma_error, lightness_psnr
 from engine.pairs import gray
+from support.colorizers import tiny_colorizer  # noqa: F401
 from support.ops_models import one_thread, translator_model  # noqa: F401
 
 pytestmark = pytest.mark.usefixtures("one_thread")
@@ -123,3 +124,24 @@ def test_training_hints_are_patch_means_of_the_photo():
             err = np.abs(hints[mask, :2] * AB_SCALE - lab[mask, 1:]).mean()
             assert err < 6
     assert 0.3 < np.mean(counts) < 0.7       # about half the items get no hints at all
+
+
+def test_the_cli_takes_colour_hints_from_a_transparent_image(tiny_colorizer, tmp_path, capsys):
+    """`translate --hints strokes.png`: the opaque pixels' colours steer the colour there."""
+    import json
+    from PIL import Image
+    from engine.cli import main
+    photo, out = tmp_path / "grey.png", tmp_path / "out.png"
+    Image.fromarray(gray(scene())).save(photo)
+    strokes = np.zeros((96, 160, 4), np.uint8)
+    strokes[10:30, 30:50] = (230, 40, 40, 255)       # a red patch in the sky
+    Image.fromarray(strokes, "RGBA").save(tmp_path / "strokes.png")
+    code = main(["translate", str(photo), "--model", str(tiny_colorizer), "--out", str(out),
+                 "--hints", str(tmp_path / "strokes.png"), "--json"])
+    assert code == 0
+    assert json.loads(capsys.readouterr().out.strip().splitlines()[-1])["hints"]["pixels"] == 400
+    lab = rgb_to_lab(np.asarray(Image.open(out)))
+    assert lab[20, 40, 1] > 20 and abs(lab[20, 120, 1]) < 3     # red only where painted
+    assert main(["translate", str(photo), "--model", str(tiny_colorizer), "--out", str(out),
+                 "--hints", str(photo)]) != 0                  # opaque: refused, says why
+    assert "transparent" in capsys.readouterr().err
