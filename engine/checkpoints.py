@@ -26,12 +26,12 @@ from safetensors.torch import save_file
 
 from . import atomic, paths, registry
 from .errors import CheckpointError, UserError
+from .kinds import MODEL_KINDS
 
 FORMAT_VERSION = 1
 CONFIG_NAME = "config.json"
 CARD_NAME = "README.md"
 SAMPLE_NAME = "samples.png"
-MODEL_KINDS = ("gan", "sr", "pix2pix", "cyclegan", "fill")
 DEFAULT_MODEL = "scenes64"  # spatial latent; outdoor64 (DCGAN) stays for old projects
 MODEL_PATH_ENV = "MANIFOLD_MODEL_PATH"
 MAX_CONFIG_BYTES = 1024 * 1024   # the shipped configs are a few kB

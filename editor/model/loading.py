@@ -15,6 +15,7 @@ import torch
 from engine import checkpoints
 from engine.errors import CheckpointError, ImageError
 from engine.jobs import CancelToken, drive
+from engine.kinds import ModelKind
 from engine.ops.edit import edit
 from engine.ops.generate import average_z, generate, random_z
 from engine.ops.types import EditConstraints, EditSettings
@@ -31,7 +32,7 @@ RANDOM, AVERAGE = Start.RANDOM, Start.AVERAGE
 def load_gan(name_or_path: str | Path, device: torch.device | str,
              search_dirs: Iterable[str | Path] = ()) -> checkpoints.Model:
     model = checkpoints.load_model(name_or_path, device, search_dirs=list(search_dirs))
-    model.require_kind("gan")
+    model.require_kind(ModelKind.GAN)
     return model
 
 

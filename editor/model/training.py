@@ -14,10 +14,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from engine.errors import UserError
+from engine.kinds import ModelKind, TrainKind
 from engine.train.data import scan_images
 
-KINDS = {"gan": "GAN + encoder", "sr": "Super-resolution (SR)", "pix2pix": "pix2pix (paired)",
-         "cyclegan": "CycleGAN (unpaired)"}
+KINDS = {ModelKind.GAN: "GAN + encoder", ModelKind.SR: "Super-resolution (SR)",
+         ModelKind.PIX2PIX: "pix2pix (paired)", ModelKind.CYCLEGAN: "CycleGAN (unpaired)"}
 PRESETS = {"cpu-quick": "CPU quick", "cpu": "CPU full", "gpu": "GPU"}
 PAIR_MODES = {"edges": "edges drawn from the photos", "gray": "grey to colour",
               "folder": "inputs and targets in two folders", "sidebyside": "input|target images"}
@@ -44,7 +45,8 @@ class TrainRequest:
         return self.models_dir / self.name
 
     def needs_second_folder(self) -> bool:
-        return self.kind == "cyclegan" or (self.kind == "pix2pix" and self.pairs == "folder")
+        return self.kind == ModelKind.CYCLEGAN or (self.kind == ModelKind.PIX2PIX
+                                                  and self.pairs == "folder")
 
 
 @dataclass(frozen=True)
@@ -66,11 +68,11 @@ def check_request(request: TrainRequest) -> None:
         raise UserError("Iterations must be at least 1")
     if request.batch is not None and request.batch < 1:
         raise UserError("Batch size must be at least 1")
-    if request.kind == "pix2pix" and request.pairs not in PAIR_MODES:
+    if request.kind == ModelKind.PIX2PIX and request.pairs not in PAIR_MODES:
         raise UserError("pix2pix needs a way to pair images: choose one under 'Pairs'")
     check_folder(request.data, "Data")
     if request.needs_second_folder():
-        what = "Domain B" if request.kind == "cyclegan" else "Targets"
+        what = "Domain B" if request.kind == ModelKind.CYCLEGAN else "Targets"
         if request.data_b is None or not str(request.data_b).strip():
             raise UserError(f"{what} folder: choose a folder of images")
         check_folder(request.data_b, what)
@@ -95,7 +97,7 @@ def fitting_batch(request: TrainRequest) -> int | None:
     if request.batch is not None:
         return request.batch
     count = check_folder(request.data, "Data")
-    if request.needs_second_folder() and request.kind == "cyclegan":
+    if request.needs_second_folder() and request.kind == ModelKind.CYCLEGAN:
         count = min(count, check_folder(request.data_b, "Domain B"))
     wanted = preset_batch(request.kind, request.preset)
     if count >= wanted:
@@ -115,11 +117,11 @@ def stages(request: TrainRequest) -> list[Stage]:
         common += ["--device", request.device]
     common += list(request.extra)
     out, data = str(request.out), str(request.data)
-    if request.kind == "gan":
-        return [Stage("GAN", ("train", "gan", "--data", data, "--out", out, *common)),
+    if request.kind == ModelKind.GAN:
+        return [Stage("GAN", ("train", TrainKind.GAN, "--data", data, "--out", out, *common)),
                 Stage("Encoder", ("train", "encoder", "--model", out, "--data", data, *common))]
     args = ["train", request.kind, "--data", data, "--out", out]
-    if request.kind == "pix2pix":
+    if request.kind == ModelKind.PIX2PIX:
         args += ["--pairs", request.pairs]
     if request.needs_second_folder():
         args += ["--data-b", str(request.data_b)]

@@ -9,6 +9,7 @@ from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QFileDialog, QMenu, QWidget
 
 from engine.device import unavailable_reason
+from engine.kinds import ModelKind
 
 from .actions import Actions
 from .controller import EditorController
@@ -43,7 +44,8 @@ class ModelsMenu(QObject):
         """Rebuilt each time the menu opens, so new folders and models show up."""
         menu.clear()
         current = self.controller.model.folder if self.controller.model else None
-        models = [m for m in self.controller.installed_models() if m.kind == "gan" or m.error]
+        models = [m for m in self.controller.installed_models()
+                  if m.kind == ModelKind.GAN or m.error]
         for info in models:
             action = menu.addAction(info.display_name if not info.error else f"{info.name} (broken)")
             action.setToolTip(model_tooltip(info))

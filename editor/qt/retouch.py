@@ -18,6 +18,7 @@ from engine import checkpoints
 from engine.errors import UserError
 from engine.imaging import MAX_PIXELS
 from engine.jobs import Progress
+from engine.kinds import ModelKind
 
 from ..jobs import Job, watch
 from ..model import history
@@ -211,16 +212,16 @@ class RetouchController(QObject):
     def fill_model(self) -> checkpoints.ModelInfo | None:
         """The installed learned fill (fill128 by preference); None: fill with the GAN's prior
         (Yeh et al.) on the document's model, which also follows a pivotal-tuned generator."""
-        return self.c.preferred_model("fill", "fill128")
+        return self.c.preferred_model(ModelKind.FILL, "fill128")
 
     # ------------------------------------------------------------ super-resolution
 
     def sr_models(self) -> list[checkpoints.ModelInfo]:
-        return [m for m in self.c.installed_models() if m.kind == "sr" and not m.error]
+        return [m for m in self.c.installed_models() if m.kind == ModelKind.SR and not m.error]
 
     def upscaler(self) -> checkpoints.ModelInfo | None:
         """The installed super-resolution model, sr-x4 by preference."""
-        return self.c.preferred_model("sr", "sr-x4")
+        return self.c.preferred_model(ModelKind.SR, "sr-x4")
 
     def super_resolve(self, folder: str | Path | None = None) -> Job | None:
         """Enlarge what the view shows (the photo at full resolution) with an sr model;

@@ -14,6 +14,8 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, QProcess, QProcessEnvironment, QTimer, Signal
 
+from engine.train.events import TrainEvent
+
 from ..model.training import Stage, parse_event, stage_args
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]   # holds the engine package
@@ -128,13 +130,13 @@ class TrainerProcess(QObject):
         kind = event["event"]
         if isinstance(event.get("iter"), int):
             self.last_iteration = event["iter"]
-        if kind == "progress":
+        if kind == TrainEvent.STEP:
             if not self._started_training:
                 self._started_training = True
                 if self._stop_wanted:
                     self.process.terminate()
                     self._kill_timer.start(KILL_AFTER_MS)
-        elif kind == "error":
+        elif kind == TrainEvent.ERROR:
             self._error = str(event.get("message", "unknown error"))
         self.event.emit(event)
 

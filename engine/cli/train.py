@@ -15,7 +15,8 @@ import time
 
 from ..errors import UserError
 from ..jobs import Progress
-from ..train import CHECKPOINT, DONE, KINDS, PAIR_MODES, PRESETS, SAMPLE, STATUS, Trainer
+from ..train import KINDS, PAIR_MODES, PRESETS, TrainEvent, Trainer
+from ..train.events import event_of
 from ..train.options import GAN_ARCHS, GAN_LOSSES, TrainOptions
 from ._common import add_device_args, add_json_arg
 from ._progress import ProgressBar
@@ -93,13 +94,14 @@ def run_train(args: argparse.Namespace) -> int:
         reporter.trainer = trainer
         folder = trainer.run()
     except UserError as exc:
-        reporter.event({"event": "error", "message": str(exc)})
+        reporter.event({"event": TrainEvent.ERROR, "message": str(exc)})
         raise
     except OSError as exc:
-        reporter.event({"event": "error", "message": f"{exc.strerror or exc}: {exc.filename or ''}"})
+        reporter.event({"event": TrainEvent.ERROR,
+                        "message": f"{exc.strerror or exc}: {exc.filename or ''}"})
         raise
     rank = trainer.ctx.rank if trainer.ctx else 0
-    reporter.event({"event": "done", "model": str(folder), "iter": trainer.iteration,
+    reporter.event({"event": TrainEvent.DONE, "model": str(folder), "iter": trainer.iteration,
                     "stopped": trainer.stopped, "checksum": trainer.checksum, "rank": rank,
                     "wall_seconds": reporter.wall}, always=True)
     if not args.json and rank == 0:
@@ -128,27 +130,27 @@ class Reporter:
             return
         if self.as_json:
             print(json.dumps(data), flush=True)
-        elif data["event"] not in ("error", "done"):  # the CLI prints the error line itself
+        elif data["event"] not in (TrainEvent.ERROR, TrainEvent.DONE):  # errors: printed by the CLI
             self.bar.write(_text(data))
 
     def __call__(self, p: Progress) -> None:
         now = time.perf_counter()
-        message = p.message
-        if message == DONE:
+        event = event_of(p)
+        if event == TrainEvent.DONE:
             self.wall = p.metrics.get("wall_seconds", 0.0)
             if self.bar is not None:
                 self.bar.close()
             return
-        if message == SAMPLE:
-            self.event({"event": "sample", "iter": p.step,
+        if event == TrainEvent.SAMPLE:
+            self.event({"event": TrainEvent.SAMPLE, "iter": p.step,
                         "path": str(self.trainer.run_folder.samples)})
             return
-        if message == CHECKPOINT:
-            self.event({"event": "checkpoint", "iter": p.step,
+        if event == TrainEvent.CHECKPOINT:
+            self.event({"event": TrainEvent.CHECKPOINT, "iter": p.step,
                         "path": str(self.trainer.run_folder.state)})
             return
-        if message.startswith(STATUS):
-            self.event({"event": "status", "message": message[len(STATUS) + 2:]})
+        if event == TrainEvent.STATUS:
+            self.event({"event": TrainEvent.STATUS, "message": p.message})
             return
         if self.bar is not None:
             if self.is_main:
@@ -162,7 +164,7 @@ class Reporter:
         t0, s0 = self.first
         rate = (p.step - s0) / (now - t0) if p.step > s0 and now > t0 else 0.0
         eta = (p.total - p.step) / rate if rate > 0 else None
-        data = {"event": "progress", "iter": p.step, "total": p.total,
+        data = {"event": TrainEvent.STEP, "iter": p.step, "total": p.total,
                 "seconds_per_iter": round(1 / rate, 4) if rate else None,
                 "eta_seconds": None if eta is None else round(eta, 1),
                 "metrics": {k: round(v, 5) for k, v in p.metrics.items()}}
@@ -170,6 +172,6 @@ class Reporter:
 
 
 def _text(data: dict) -> str:
-    if data["event"] == "status":
+    if data["event"] == TrainEvent.STATUS:
         return data["message"] + "\n"
     return f"{data['event']} at iteration {data['iter']}: {data['path']}\n"

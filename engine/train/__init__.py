@@ -4,8 +4,9 @@
     folder = run_training("gan", TrainOptions(data="photos/", out="weights/mine", preset="cpu"))
 """
 
-from .loop import CHECKPOINT, DONE, SAMPLE, STATUS, Trainer, run_training
+from .events import TrainEvent, TrainProgress
+from .loop import Trainer, run_training
 from .options import KINDS, PAIR_MODES, PRESETS, TrainOptions
 
-__all__ = ["CHECKPOINT", "DONE", "KINDS", "PAIR_MODES", "PRESETS", "SAMPLE", "STATUS",
-           "TrainOptions", "Trainer", "run_training"]
+__all__ = ["KINDS", "PAIR_MODES", "PRESETS", "TrainEvent", "TrainOptions", "TrainProgress",
+           "Trainer", "run_training"]

@@ -15,17 +15,13 @@ from .. import checkpoints
 from ..device import resolve_device
 from ..errors import UserError
 from ..imaging import save_image
-from ..jobs import Cancelled, Progress
+from ..jobs import Cancelled
 from . import dist, rng
 from .card import hardware_line
+from .events import TrainEvent, TrainProgress
 from .options import TrainOptions, resolve
 from .tasks import TASKS
 
-# Progress.message values that mark events other than a plain step.
-SAMPLE = "sample"
-CHECKPOINT = "checkpoint"
-STATUS = "status"
-DONE = "done"
 
 
 class Trainer:
@@ -88,7 +84,7 @@ class Trainer:
             if ctx.is_main:
                 if it % o.log_every == 0 or it == o.iters:
                     run.append_log({"iter": it, "time": round(elapsed(), 3), **metrics})
-                self.progress_fn(Progress(it, o.iters, "", None, metrics))
+                self.progress_fn(TrainProgress(it, o.iters, "", None, metrics))
                 if it % o.sample_every == 0:
                     self._write_samples()
             stop, checkpoint_due = dist.agree(
@@ -106,8 +102,8 @@ class Trainer:
         if ctx.is_main:
             self._export(elapsed())
         self.checksum = weights_checksum(task.exported())
-        self.progress_fn(Progress(self.iteration, o.iters, DONE, None,
-                                  {"wall_seconds": round(elapsed(), 3)}))
+        self.progress_fn(TrainProgress(self.iteration, o.iters, "", None,
+                                       {"wall_seconds": round(elapsed(), 3)}, TrainEvent.DONE))
         return run.model
 
     def _status(self, text: str) -> None:
@@ -115,7 +111,8 @@ class Trainer:
         if self.should_stop():
             raise Cancelled("stopped before training started")
         if self.ctx is None or self.ctx.is_main:
-            self.progress_fn(Progress(self.iteration, self.options.iters, STATUS + ": " + text))
+            self.progress_fn(TrainProgress(self.iteration, self.options.iters, text,
+                                           event=TrainEvent.STATUS))
 
     # ---------------------------------------------------------------- outputs
 
@@ -125,7 +122,8 @@ class Trainer:
         sheet = self.task.samples()
         self.run_folder.record(self.run_folder.samples)
         save_image(self.run_folder.samples, sheet)
-        self.progress_fn(Progress(self.iteration, self.options.iters, SAMPLE, sheet))
+        self.progress_fn(TrainProgress(self.iteration, self.options.iters, "", sheet,
+                                       event=TrainEvent.SAMPLE))
 
     def _export(self, wall: float) -> None:
         o, task = self.options, self.task
@@ -160,8 +158,9 @@ class Trainer:
         }
         self.run_folder.before_state_write()
         checkpoints.save_state(self.run_folder.state, state)
-        self.progress_fn(Progress(self.iteration, self.options.iters, CHECKPOINT,
-                                  metrics={"iteration": float(self.iteration)}))
+        self.progress_fn(TrainProgress(self.iteration, self.options.iters,
+                                       metrics={"iteration": float(self.iteration)},
+                                       event=TrainEvent.CHECKPOINT))
 
     def _load_state(self, path: Path) -> float:
         ctx, task = self.ctx, self.task

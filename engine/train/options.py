@@ -7,8 +7,9 @@ from dataclasses import dataclass, field
 
 from ..config import IMAGE_SIZES
 from ..errors import UserError
+from ..kinds import TRAIN_KINDS
 
-KINDS = ("gan", "encoder", "sr", "pix2pix", "cyclegan", "fill")
+KINDS = TRAIN_KINDS
 PRESETS = ("cpu-quick", "cpu", "gpu")
 PAIR_MODES = ("edges", "gray", "folder", "sidebyside")
 GAN_LOSSES = ("nonsat", "hinge")

@@ -10,7 +10,7 @@ from engine.cli._common import ProgressPrinter
 from engine.cli._progress import ProgressBar
 from engine.cli.train import Reporter
 from engine.jobs import Progress
-from engine.train import STATUS
+from engine.train import TrainEvent, TrainProgress
 
 
 class FakeTerminal(io.StringIO):
@@ -74,7 +74,7 @@ def test_trainer_text_uses_the_shared_bar_and_keeps_status_lines(capsys):
     stream = io.StringIO()
     reporter = Reporter(as_json=False, stream=stream)
     reporter.bar.plain_every_s = 1e9
-    reporter(Progress(0, 4, f"{STATUS}: caching 12 images"))
+    reporter(TrainProgress(0, 4, "caching 12 images", event=TrainEvent.STATUS))
     for step in range(1, 5):
         reporter(Progress(step, 4, "", metrics={"loss_d": 1.25, "loss_g": 0.75}))
     lines = stream.getvalue().splitlines()

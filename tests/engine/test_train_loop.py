@@ -9,7 +9,7 @@ import torch
 from engine import checkpoints
 from engine.errors import UserError
 from engine.ops.generate import generate, random_z
-from engine.train import CHECKPOINT, DONE, SAMPLE, TrainOptions, run_training
+from engine.train import TrainEvent, TrainOptions, run_training
 from support.images import write_image_folder
 
 pytestmark = pytest.mark.usefixtures("one_torch_thread")
@@ -47,10 +47,12 @@ def test_gan_run_writes_a_loadable_model_with_card_samples_and_log(scenes16, tmp
     # after training its images vary with z
     images = generate(model.generator(), random_z(model.generator(), 16, seed=0))
     assert images.reshape(16, -1).std(0).mean() > 3
-    steps = [e.step for e in events if e.message == ""]
+    steps = [e.step for e in events if e.event == TrainEvent.STEP]
     assert steps == list(range(1, 31))
-    assert any(e.message == SAMPLE and e.preview is not None for e in events)
-    assert events[-1].message == DONE
+    assert any(e.event == TrainEvent.SAMPLE and e.preview is not None for e in events)
+    assert events[-1].event == TrainEvent.DONE
+    # an event is never spelled in the message: that is only text (status lines)
+    assert all(e.message == "" for e in events if e.event != TrainEvent.STATUS)
 
 
 def test_resume_continues_exactly_where_a_stopped_run_left_off(scenes16, tmp_path):
@@ -104,7 +106,7 @@ def test_checkpoints_follow_the_time_interval(scenes16, tmp_path):
     run_training("gan", gan_options(scenes16, tmp_path / "m", iters=4, checkpoint_every=1e-9),
                  progress_fn=events.append)
     # one per step (the interval always elapsed) and the final one
-    assert [e.step for e in events if e.message == CHECKPOINT] == [1, 2, 3, 4, 4]
+    assert [e.step for e in events if e.event == TrainEvent.CHECKPOINT] == [1, 2, 3, 4, 4]
 
 
 def test_hinge_loss_and_fp16_weights(scenes16, tmp_path):

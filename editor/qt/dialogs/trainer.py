@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (QComboBox, QDialog, QFileDialog, QFormLayout, QGr
                                QPushButton, QSpinBox, QVBoxLayout, QWidget)
 
 from engine.errors import UserError
+from engine.train.events import TrainEvent
 
 from ...model.training import (KINDS, PAIR_MODES, PRESETS, LossHistory, TrainRequest,
                                check_request, fitting_batch, folder_in_use, format_duration,
@@ -316,16 +317,16 @@ class TrainerWindow(QDialog):
     def _event(self, event: dict) -> None:
         self.events.append(event)
         kind = event["event"]
-        if kind == "progress":
+        if kind == TrainEvent.STEP:
             self._progress(event)
-        elif kind == "sample":
+        elif kind == TrainEvent.SAMPLE:
             self._show_sample(Path(str(event.get("path", ""))))
-        elif kind == "checkpoint":
+        elif kind == TrainEvent.CHECKPOINT:
             self._checkpointed = True
             self.log.appendPlainText(f"checkpoint at iteration {event.get('iter')}")
-        elif kind == "status":
+        elif kind == TrainEvent.STATUS:
             self.log.appendPlainText(str(event.get("message", "")))
-        elif kind == "error":
+        elif kind == TrainEvent.ERROR:
             self._log_line("error: " + str(event.get("message", "")))
 
     def _log_line(self, line: str) -> None:

@@ -1,5 +1,7 @@
 """Training kinds by name."""
 
+from ...kinds import TrainKind
+
 from .cyclegan import CycleGanTask
 from .encoder import EncoderTask
 from .fill import FillTask
@@ -7,5 +9,5 @@ from .gan import GanTask
 from .pix2pix import Pix2PixTask
 from .sr import SRTask
 
-TASKS = {"gan": GanTask, "encoder": EncoderTask, "sr": SRTask, "pix2pix": Pix2PixTask,
-         "cyclegan": CycleGanTask, "fill": FillTask}
+TASKS = {TrainKind.GAN: GanTask, TrainKind.ENCODER: EncoderTask, TrainKind.SR: SRTask,
+         TrainKind.PIX2PIX: Pix2PixTask, TrainKind.CYCLEGAN: CycleGanTask, TrainKind.FILL: FillTask}
