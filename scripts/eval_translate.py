@@ -3,9 +3,13 @@
     python scripts/eval_translate.py --gray2color weights/gray2color /work/runs/gray2color_lab \
         --sheet /tmp/colour.png
     python scripts/eval_translate.py --edges weights/edges2outdoor --side 128
+    python scripts/eval_translate.py --gray2color weights/gray2color --hints 0 5 20 --threads 1
 
 Colourisation: Lab lightness PSNR against the grey input, chroma error against the real
 photo and against leaving it grey, seconds per held-out photo and for a 12 MP photo.
+With --hints N ...: the chroma error with N colour hints sampled from the real photo (small
+dots of the photo's own mean colour, HINT_RADIUS px, seeded; averaged over --hint-seeds
+draws), as a user's colour strokes would give them.
 Sketches: L1 and PSNR of thinned Canny edges -> photo on held-out crops.
 The sheet has one row per held-out photo: grey input, each model's result, the truth.
 """
@@ -17,6 +21,7 @@ import json
 import sys
 from pathlib import Path
 
+import cv2
 import numpy as np
 
 REPO = Path(__file__).resolve().parents[1]
@@ -24,16 +29,61 @@ sys.path.insert(0, str(REPO))
 
 from engine import checkpoints  # noqa: E402
 from engine.atomic import write_bytes  # noqa: E402
+from engine.chroma import AB_SCALE, empty_hints, rgb_to_lab  # noqa: E402
 from engine.device import configure_threads  # noqa: E402
 from engine.imaging import encode_image, load_rgb, resize  # noqa: E402
 from engine.jobs import drive  # noqa: E402
 from engine.ops.evaluate import list_images  # noqa: E402
 from engine.ops.translate import translate  # noqa: E402
-from engine.ops.translate_eval import (colorize_scores, sketch_crops, sketch_scores,  # noqa: E402
-                                       time_large)
+from engine.ops.translate_eval import (chroma_error, colorize_scores, sketch_crops,  # noqa: E402
+                                       sketch_scores, time_large)
 from engine.pairs import edges, gray  # noqa: E402
 
 SHEET_WIDTH = 320
+HINT_RADIUS = 2   # photo pixels: a 5 px dot, about 1.5 working pixels at 256 px
+
+
+def sample_dots(truth: np.ndarray, count: int, rng: np.random.Generator,
+                radius: int = HINT_RADIUS) -> np.ndarray:
+    """`count` dots at random places, each the real photo's mean Lab chroma under it."""
+    height, width = truth.shape[:2]
+    ab = rgb_to_lab(truth)[..., 1:]
+    hints = empty_hints(height, width)
+    for _ in range(count):
+        x, y = int(rng.integers(0, width)), int(rng.integers(0, height))
+        dot = np.zeros((height, width), np.uint8)
+        cv2.circle(dot, (x, y), radius, 1, -1)
+        inside = dot > 0
+        hints[inside, :2] = ab[inside].mean(0) / AB_SCALE
+        hints[inside, 2] = 1.0
+    return hints
+
+
+def hinted_scores(model, photos: list[Path], counts: list[int], seeds: int,
+                  work_side: int | None) -> dict:
+    """Mean Lab chroma error over the held-out photos turned grey, with each number of hints
+    (each photo and count drawn `seeds` times, seeded by photo, count and draw)."""
+    errors: dict[int, list[float]] = {n: [] for n in counts}
+    grey_errors = []
+    for index, path in enumerate(photos):
+        truth = load_rgb(path)
+        grey = gray(truth)
+        grey_errors.append(chroma_error(grey, truth))
+        for n in counts:
+            draws = []
+            for draw in range(seeds if n else 1):
+                rng = np.random.default_rng([index, n, draw])
+                hints = sample_dots(truth, n, rng) if n else None
+                result = drive(translate(model, grey, hints=hints, work_side=work_side))
+                draws.append(chroma_error(result, truth))
+            errors[n].append(float(np.mean(draws)))
+    grey_error = float(np.mean(grey_errors))
+    report = {"grey_chroma_error": grey_error, "hint_radius": HINT_RADIUS, "draws": seeds}
+    for n in counts:
+        error = float(np.mean(errors[n]))
+        report[f"chroma_error_{n}_hints"] = error
+        report[f"vs_grey_{n}_hints"] = error / grey_error
+    return report
 
 
 def colour_sheet(models: list, photos: list[Path], path: Path) -> None:
@@ -66,6 +116,11 @@ def main() -> int:
     parser.add_argument("--side", type=int, default=128, help="sketch crop size")
     parser.add_argument("--sheet", type=Path, help="write a PNG sheet of held-out results")
     parser.add_argument("--no-time", action="store_true", help="skip the 12 MP timing")
+    parser.add_argument("--hints", nargs="+", type=int, metavar="N",
+                        help="colourisers: chroma error with N hints sampled from the photo "
+                             "(e.g. 0 5 20)")
+    parser.add_argument("--hint-seeds", type=int, default=3, metavar="DRAWS",
+                        help="random hint draws per photo and count (default 3)")
     parser.add_argument("--threads", type=int, default=None)
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
@@ -75,6 +130,9 @@ def main() -> int:
     colour = [checkpoints.load_model(m, device="cpu") for m in args.gray2color]
     for name, model in zip(args.gray2color, colour):
         scores = colorize_scores(model, photos, args.work_side)
+        if args.hints:
+            scores.update(hinted_scores(model, photos, args.hints, args.hint_seeds,
+                                        args.work_side))
         if not args.no_time:
             scores["seconds_12mp"] = time_large(model, photos[0])
         report[name] = scores
