@@ -88,8 +88,8 @@ def test_a_zip_extracts_only_what_the_manifest_names(folder, tmp_path, monkeypat
 
 
 def test_a_zip_whose_images_unpack_too_large(folder, tmp_path, monkeypatch):
-    from editor.model import project
-    monkeypatch.setattr(project, "MAX_ZIP_TOTAL_BYTES", 1000)
+    from editor.model import project_storage
+    monkeypatch.setattr(project_storage, "MAX_ZIP_TOTAL_BYTES", 1000)
     with pytest.raises(ProjectError, match="unpack to"):
         load_project(zipped(folder, tmp_path))
 
