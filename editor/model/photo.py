@@ -16,6 +16,7 @@ import numpy as np
 
 from engine.imaging import center_square, load_image, resize
 from engine.jobs import CancelToken, Operation
+from engine.ops.tune import DEFAULT_STEPS as TUNE_STEPS
 from engine.ops.types import EditConstraints
 
 DISPLAY_MAX_SIDE = 1024  # photos larger than this are shown (and edited live) as a preview
@@ -111,6 +112,6 @@ def edited(photo: PhotoLayer, image: np.ndarray, full: bool,
 class PhotoSettings:
     """How hard the editor works on photos (tests use small numbers)."""
     projection_steps: int = 100   # hybrid projection after the encoder's first guess
-    tune_steps: int = 100         # pivotal tuning of the generator after it (0: none)
+    tune_steps: int = TUNE_STEPS  # pivotal tuning of the generator after it (0: none)
     inpaint_steps: int = 100
     inpaint_starts: int = 4
