@@ -9,6 +9,7 @@ marker at all) is work from a session that crashed: the editor offers to recover
 from __future__ import annotations
 
 import shutil
+from datetime import datetime
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QStandardPaths, QTimer, Signal
@@ -16,7 +17,7 @@ from PySide6.QtCore import QObject, QStandardPaths, QTimer, Signal
 from engine import atomic
 from engine.errors import UserError
 
-from ..model.project import save_project
+from ..model.project import MANIFEST, load_project, save_project
 from .controller import EditorController
 
 AUTOSAVE_NAME = "autosave.manifold"
@@ -26,6 +27,22 @@ DEFAULT_INTERVAL_MS = 3 * 60 * 1000
 
 def default_recovery_dir() -> Path:
     return Path(QStandardPaths.writableLocation(QStandardPaths.AppDataLocation)) / "recovery"
+
+
+def recovery_summary(autosave: Path) -> tuple[str, object]:
+    """The recovery question, saying when the work was saved and on which model, and its
+    current image (None when the autosave cannot be read: recovering will say why)."""
+    text = "The editor did not exit cleanly last time. Recover the work it autosaved?"
+    try:
+        data = load_project(autosave)
+        saved = datetime.fromtimestamp((autosave / MANIFEST).stat().st_mtime)
+    except (UserError, OSError):
+        return text, None
+    steps = len(data.history)
+    return (f"{text}\n\nSaved {saved:%Y-%m-%d %H:%M}, model '{data.model}', "
+            f"{steps} step{'s' if steps != 1 else ''}"
+            + (f", photo {Path(data.photo_path).name}" if data.photo_path else "") + ".",
+            data.current_image)
 
 
 class Autosaver(QObject):

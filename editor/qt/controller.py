@@ -20,21 +20,21 @@ from engine.ops.generate import generate
 from engine.ops.types import EditSettings
 
 from ..jobs import Job, watch
-from ..model import history, loading, saved_history
+from ..model import history, loading
 from ..model.document import Document
 from ..model.enums import Outcome, Start
 from ..model.mask import PaintMask
 from ..model.photo import PhotoSettings, preview_square
-from ..model.project import ProjectData, export_image, from_document, save_project
 from ..model.toolbox import ToolBox
 from ..model.tools import AddStroke, EraseStrokes
+from .frames import Interpolation
 from .live import LiveEdits, warm_started
 from .photos import PhotoController
-from .retouch import RetouchController, check_upscaled_size
+from .project_io import ProjectIO
+from .retouch import RetouchController
 from .session import PHOTO, Session
 from .translation import TranslationController
 
-INTERPOLATION_FRAMES = 16
 
 
 def _shared(name: str) -> property:
@@ -42,12 +42,11 @@ def _shared(name: str) -> property:
                     lambda self, value: setattr(self.session, name, value))
 
 
-class EditorController(QObject):
+class EditorController(ProjectIO, QObject):
     modelChanged = Signal()
     modelFailed = Signal(str)       # no model could be loaded: the message says why
     editBusy = Signal(bool)
     editEnded = Signal(str)         # an Outcome (editor/model/enums.py)
-    framesReady = Signal()
     projectOpened = Signal(object)  # Path (None for a recovered autosave)
     projectSaved = Signal(object)   # Path
     colorChanged = Signal(object)   # (r, g, b) after sampling from the image
@@ -71,15 +70,14 @@ class EditorController(QObject):
         self.device = self._resolve_device(device)
         self.rng = np.random.default_rng(seed)
         self.toolbox = ToolBox()
-        self.frames: np.ndarray | None = None
-        self.frame_index: int | None = None
-        self._frames_key = None
         self.jobs.busyChanged.connect(self.editBusy)   # Esc / Stop and the progress bar
         register = self.jobs.register
         self.edits = register("edit", new_document=True, stop=True, busy=True)
         self.loads = register("load")
         self.starts = register("start", new_document=True)
-        self.renders = register("frames", new_document=True, stop=True)
+        self.interpolation = Interpolation(s, self)
+        self.renders = self.interpolation.renders
+        self.framesReady = self.interpolation.framesReady
         self.photos = PhotoController(s, photo_settings, self)
         self.retouch = RetouchController(s, self.photos.result_work, photo_settings, self)
         self.translation = TranslationController(s, self.display_image, self)
@@ -178,13 +176,11 @@ class EditorController(QObject):
 
     def _document_replaced(self) -> None:
         self.live.stop()
-        self._reset_frames()
 
     def _document_changed(self) -> None:
         doc, job = self.doc, self.edits.current
         if job is not None and not job.done and job.tag != (doc, doc.revision):
             job.cancel()  # its input is gone; its result would be dropped anyway
-        self._reset_frames()
 
     def doc_model(self) -> checkpoints.Model | None:
         """The model the document's ops use: with its photo's tuned generator when it has one."""
@@ -200,8 +196,9 @@ class EditorController(QObject):
             return None
         if self.view == PHOTO and self.doc.photo is not None:
             return self.photos.shown()
-        if self.frame_index is not None and self.frames is not None:
-            return self.frames[self.frame_index]
+        frame = self.interpolation.shown()
+        if frame is not None:
+            return frame
         if self.preview is not None:
             return self.preview
         return self.doc.image
@@ -354,153 +351,21 @@ class EditorController(QObject):
         self.toolbox.set_color(color)
         self.colorChanged.emit(color)
 
-    # ------------------------------------------------------------ interpolation
+    # ------------------------------------------------------------ interpolation (frames.py)
 
-    def _reset_frames(self) -> None:
-        self.renders.cancel()
-        self.frames, self._frames_key = None, None
-        if self.frame_index is not None:
-            self.frame_index = None
+    @property
+    def frames(self) -> np.ndarray | None:
+        return self.interpolation.frames
+
+    @property
+    def frame_index(self) -> int | None:
+        return self.interpolation.index
 
     def request_frames(self, mode: str = "linear") -> Job | None:
-        """Render the frames from the previous to the current image (off the GUI thread)."""
-        doc, model = self.doc, self.doc_model()
-        if doc is None or model is None or doc.state.z_previous is None:
-            return None
-        key = (doc, doc.revision, mode)
-        if self._frames_key == key and self.frames is not None:
-            self.framesReady.emit()
-            return None
-        running = self.renders.current
-        if running is not None and not running.done and running.tag == key:
-            return running  # already being rendered
-        z0, z1 = doc.state.z_previous, doc.state.z_current
-
-        def work(token):
-            from engine.ops.interpolate import interpolate
-            latents = interpolate(z0, z1, INTERPOLATION_FRAMES, mode)
-            token.raise_if_cancelled()
-            return generate(model.generator(), latents)
-
-        job = self.renders.submit(work, "Interpolation", tag=key)
-        job.finished.connect(lambda frames: self._frames_ready(key, frames))
-        job.failed.connect(self.error)
-        return job
-
-    def _frames_ready(self, key, frames: np.ndarray) -> None:
-        doc = self.doc
-        if doc is not None and key[:2] == (doc, doc.revision):
-            self.frames, self._frames_key = frames, key
-            self.framesReady.emit()
-            self.displayChanged.emit()
+        return self.interpolation.request(mode)
 
     def show_frame(self, index: int | None) -> None:
-        """Show interpolation frame `index` on the pad (None or the last frame: the image)."""
-        if index is not None and (self.frames is None or index >= len(self.frames) - 1):
-            index = None
-        if index != self.frame_index:
-            self.frame_index = index
-            self.displayChanged.emit()
-
-    # ------------------------------------------------------------ projects
-
-    def project_data(self) -> ProjectData:
-        folder = str(self.model.folder) if self.model is not None else None
-        commands = [self.undo_stack.command(i).command for i in range(self.undo_stack.index())]
-        steps = saved_history.from_commands(commands, self.doc.state)
-        return from_document(self.doc, self.edit_settings, self.history_texts(), folder, steps)
-
-    def save_project(self, path: str | Path) -> Path:
-        """Save now (small files: fast enough for the GUI thread). Raises UserError."""
-        if self.doc is None:
-            raise UserError("nothing to save: no image is open")
-        saved = save_project(path, self.project_data())
-        self.project_path = saved
-        self.undo_stack.setClean()
-        self.status.emit(f"Saved {saved}")
-        self.projectSaved.emit(saved)
-        return saved
-
-    def open_project(self, path: str | Path, recovered: bool = False) -> Job:
-        """Open a project off the GUI thread; the current document is replaced only if it
-        opens completely. A recovered autosave stays unsaved (it has no project path)."""
-        device, dirs, current = self.device, list(self.model_dirs), self.model
-        path = Path(path)
-
-        def work(token):
-            return loading.open_project(path, device, dirs, current)
-
-        self.status.emit(f"Opening {path}...")
-        job = self.loads.submit(work, "Opening the project")
-        job.finished.connect(lambda opened: self._project_opened(opened, path, recovered))
-        job.failed.connect(self.error)
-        return job
-
-    def _project_opened(self, opened: loading.OpenedProject, path: Path, recovered: bool) -> None:
-        if opened.model is not self.model:
-            self.model = opened.model
-            self.toolbox.set_image_size(opened.data.image_size)
-            self.modelChanged.emit()
-        self.edit_settings = opened.data.settings
-        self._replace_document(opened.document, None if recovered else path)
-        self._restore_steps(opened.steps)
-        if recovered:
-            self.undo_stack.resetClean()  # recovered work is unsaved work
-        note = "" if opened.max_difference == 0 else (
-            f" (the regenerated image differs from the saved one by up to "
-            f"{opened.max_difference} levels: other model weights or device)")
-        self.status.emit(("Recovered unsaved work" if recovered else f"Opened {path}") + note)
-        if opened.photo_problem:
-            self.error.emit(opened.photo_problem)
-        self.projectOpened.emit(None if recovered else path)
-        self.photos.tuning.start()  # a photo saved before (or without) its tuning
-
-    def _restore_steps(self, steps) -> None:
-        """The saved undo steps back on the stack, ending on the opened state."""
-        if not steps:
-            return
-        doc = self.doc
-        doc.state = steps[0][2]   # rebuild() ends the last step on the opened state
-        for text, kind, before, after in steps:
-            command = history.Command(text, kind, before, after)
-            command.has_result = True   # complete: a later edit result must not merge into it
-            self.push(command)
-        self.undo_stack.setClean()
-
-    def export_image(self, path: str | Path, overwrite: bool = False) -> Path:
-        if self.doc is None:
-            raise UserError("nothing to export: no image is open")
-        protected = (self.project_path,) if self.project_path else ()
-        saved = export_image(path, self.doc.image, protected, overwrite)
-        self.status.emit(f"Exported {saved}")
-        return saved
-
-    def upscaler(self) -> checkpoints.ModelInfo | None:
-        """The installed super-resolution model, sr-x4 by preference (for Export upscaled)."""
-        return self.retouch.upscaler()
-
-    def export_upscaled(self, path: str | Path, overwrite: bool = False) -> Job | None:
-        info = self.upscaler()
-        if self.doc is None or info is None:
-            return None
-        image, device = self.doc.image, self.device
-        compute = self.photos.result_work() if self.doc.photo is not None else (lambda _: image)
-        protected = (self.project_path,) if self.project_path else ()
-        path = Path(path)
-
-        def work(token):
-            from engine.jobs import drive
-            from engine.ops.upscale import upscale
-            model = self.session.helper_model(info.folder, device)
-            source = compute(token)
-            check_upscaled_size(source, model)
-            big = drive(upscale(model, source, token=token))
-            return export_image(path, big, protected, overwrite)
-
-        job = self.loads.submit(work, "Upscaling")
-        job.finished.connect(lambda saved: self.status.emit(f"Exported {saved}"))
-        job.failed.connect(self.error)
-        return job
+        self.interpolation.show(index)
 
     # ------------------------------------------------------------ shutdown
 

@@ -1,26 +1,25 @@
-"""The main window: builds the panels, menus and toolbars and connects them to the
-controller. Wiring only: what things do lives in the controller, panels and model."""
+"""The main window: builds the panels, lays them out (window_layout.py: docks, menus,
+toolbars) and connects them to the controller. Wiring only: what things do lives in the
+controller, panels and model."""
 
 from __future__ import annotations
 
-from datetime import datetime
 from pathlib import Path
 
 from PySide6.QtCore import QSize, Qt, QTimer
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QDockWidget, QMainWindow, QToolBar
+from PySide6.QtWidgets import QMainWindow
 
 from engine.checkpoints import DEFAULT_MODEL
-from engine.errors import UserError
 
 from ..model import loading
 from ..model.enums import Start
-from ..model.project import MANIFEST, load_project
 from ..model.tools import COLOR
 from .actions import Actions
-from .autosave import Autosaver
+from .autosave import Autosaver, recovery_summary
 from .canvas import Canvas
-from .controller import INTERPOLATION_FRAMES, EditorController
+from .controller import EditorController
+from .frames import INTERPOLATION_FRAMES
 from .dialogs.edit_settings import EditSettingsDialog
 from .dialogs.image_viewer import ImageViewer
 from .dialogs.prompts import RECOVER, DISCARD
@@ -36,27 +35,12 @@ from .panels.translate import TranslatePanel
 from .retouch import IMAGE, PHOTO
 from .settings import AppSettings
 from .status import EditorStatusBar
+from .window_layout import build_docks, build_menus, build_toolbars, size_docks
 
 APP_NAME = "Manifold Editor"
 NO_MODEL = ("No model is loaded.\n\nThe model '{name}' is not installed or could not be "
             "loaded:\n{reason}\n\nChoose one with Models > Choose model... or "
             "Models > Open model folder...")
-
-
-def recovery_summary(autosave: Path) -> tuple[str, object]:
-    """The recovery question, saying when the work was saved and on which model, and its
-    current image (None when the autosave cannot be read: recovering will say why)."""
-    text = "The editor did not exit cleanly last time. Recover the work it autosaved?"
-    try:
-        data = load_project(autosave)
-        saved = datetime.fromtimestamp((autosave / MANIFEST).stat().st_mtime)
-    except (UserError, OSError):
-        return text, None
-    steps = len(data.history)
-    return (f"{text}\n\nSaved {saved:%Y-%m-%d %H:%M}, model '{data.model}', "
-            f"{steps} step{'s' if steps != 1 else ''}"
-            + (f", photo {Path(data.photo_path).name}" if data.photo_path else "") + ".",
-            data.current_image)
 
 
 class MainWindow(QMainWindow):
@@ -86,9 +70,9 @@ class MainWindow(QMainWindow):
         self.files = ProjectFiles(self, controller, settings, prompter, self)
         self.models = ModelsMenu(self, controller, self.actions, settings, self.files, self)
         self._wanted_model = DEFAULT_MODEL  # what begin() was asked to load, for messages
-        self._build_docks()
-        self._build_menus()
-        self._build_toolbars()
+        build_docks(self)
+        build_menus(self)
+        build_toolbars(self)
         self._connect_controller()
         self._connect_widgets()
         self._connect_actions()
@@ -98,111 +82,12 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------ layout
 
-    def _build_docks(self) -> None:
-        def dock(title, widget, area, name):
-            d = QDockWidget(title, self)
-            d.setObjectName(name)
-            d.setWidget(widget)
-            d.setFeatures(QDockWidget.DockWidgetMovable | QDockWidget.DockWidgetFloatable
-                          | QDockWidget.DockWidgetClosable)
-            self.addDockWidget(area, d)
-            return d
-
-        self.docks = [dock("Brush", self.brush, Qt.LeftDockWidgetArea, "brushDock"),
-                      dock("Candidates", self.candidates, Qt.RightDockWidgetArea, "candidatesDock"),
-                      dock("Interpolation", self.interpolation, Qt.RightDockWidgetArea,
-                           "interpolationDock"),
-                      dock("History", self.history, Qt.RightDockWidgetArea, "historyDock")]
-        # The Translate dock shares the Candidates dock's place, as a tab behind it (it
-        # needs the height the candidates have; beside History it squeezed them).
-        self.translate_dock = dock("Translate", self.translate, Qt.RightDockWidgetArea,
-                                   "translateDock")
-        self.tabifyDockWidget(self.docks[1], self.translate_dock)
-        self.docks[1].raise_()
-        self._docks_sized = False
-        self.translate_dock.visibilityChanged.connect(
-            lambda visible: visible and self._refresh_translation_models())
-
     def showEvent(self, event) -> None:
         super().showEvent(event)
         if not self._docks_sized:  # once the window has its real size
             self._docks_sized = True
             if self.settings.window_state() is None:
-                QTimer.singleShot(0, self._size_docks)
-
-    def _size_docks(self) -> None:
-        """Narrow docks, so the canvas gets most of the window; the candidates get the
-        height to show at least 8 thumbnails of about 100 px (see panels/candidates.py)."""
-        height = max(300, self.centralWidget().height())
-        self.resizeDocks(self.docks[1:], [int(height * 0.58), 110, int(height * 0.3)],
-                         Qt.Vertical)
-        self.resizeDocks([self.docks[0], self.docks[1]], [170, 290], Qt.Horizontal)
-
-    def _build_menus(self) -> None:
-        a, bar = self.actions, self.menuBar()
-        file_menu = bar.addMenu("&File")
-        file_menu.addActions([a.open, a.open_photo])
-        recent = file_menu.addMenu("Open &recent")
-        recent.aboutToShow.connect(lambda: self.files.fill_recent_menu(recent))
-        file_menu.addActions([a.save, a.save_as])
-        file_menu.addSeparator()
-        file_menu.addActions([a.export, a.export_upscaled])
-        file_menu.addSeparator()
-        file_menu.addAction(a.quit)
-        file_menu.aboutToShow.connect(
-            lambda: a.export_upscaled.setEnabled(self.controller.upscaler() is not None))
-        edit_menu = bar.addMenu("&Edit")
-        edit_menu.addActions([a.undo, a.redo])
-        edit_menu.addSeparator()
-        edit_menu.addActions([a.stop, a.fix, a.restart, a.random_start, a.average_start,
-                              a.clear_strokes])
-        edit_menu.addSeparator()
-        edit_menu.addAction(a.edit_settings)
-        tools_menu = bar.addMenu("&Tools")
-        tools_menu.addActions(list(a.tools.values()))
-        tools_menu.addSeparator()
-        tools_menu.addActions([a.smaller, a.bigger])
-        view_menu = bar.addMenu("&View")
-        view_menu.addActions([a.fit, a.actual, a.zoom_in, a.zoom_out])
-        view_menu.addSeparator()
-        view_menu.addActions([a.smooth, a.show_edits, a.photo_view])
-        view_menu.addSeparator()
-        for d in self.docks + [self.translate_dock]:
-            view_menu.addAction(d.toggleViewAction())
-        image_menu = bar.addMenu("&Image")
-        image_menu.addActions([a.tools["mask"], a.inpaint, a.clear_mask])
-        image_menu.addSeparator()
-        image_menu.addAction(a.super_resolve)
-        self.sr_menu = image_menu.addMenu("Super-resolve &with")
-        image_menu.addSeparator()
-        image_menu.addAction(self.translate_dock.toggleViewAction())
-        image_menu.aboutToShow.connect(self._fill_image_menu)
-        models_menu = bar.addMenu("&Models")
-        models_menu.aboutToShow.connect(lambda: self.models.fill(models_menu))
-        self.models.fill(models_menu)
-        self.models_menu = models_menu
-        train_menu = bar.addMenu("&Train")
-        train_menu.addAction(a.train)
-        help_menu = bar.addMenu("&Help")
-        help_menu.addAction(a.shortcuts)
-
-    def _build_toolbars(self) -> None:
-        a = self.actions
-        tools = QToolBar("Tools", self)
-        tools.setObjectName("toolsToolbar")
-        tools.addActions(list(a.tools.values()))
-        self.addToolBar(Qt.LeftToolBarArea, tools)
-        main = QToolBar("Image", self)
-        main.setObjectName("imageToolbar")
-        main.setToolButtonStyle(Qt.ToolButtonTextOnly)
-        main.addActions([a.undo, a.redo])
-        main.addSeparator()
-        main.addActions([a.stop, a.fix, a.restart, a.random_start, a.average_start])
-        main.addSeparator()
-        main.addActions([a.fit, a.actual, a.show_edits, a.smooth, a.photo_view])
-        main.addSeparator()
-        main.addActions([a.inpaint, a.super_resolve])
-        self.addToolBar(Qt.TopToolBarArea, main)
+                QTimer.singleShot(0, lambda: size_docks(self))
 
     # ------------------------------------------------------------ connections
 
