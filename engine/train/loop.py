@@ -15,7 +15,7 @@ from .. import checkpoints
 from ..device import resolve_device
 from ..errors import UserError
 from ..imaging import save_image
-from ..jobs import Cancelled
+from ..jobs import Cancelled, Progress
 from . import dist, rng
 from .card import hardware_line
 from .events import TrainEvent, TrainProgress
