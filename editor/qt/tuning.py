@@ -36,7 +36,7 @@ class PhotoTuning(QObject):
         def work(token):
             from engine.ops.tune import TuneSettings, tune
             result = yield from tune(model, photo.pixels, photo.z_projected,
-                                     TuneSettings(steps=steps), token)
+                                     settings=TuneSettings(steps=steps), token=token)
             return TunedGenerator(result.generator, result.pivot, result.psnr, model.name), result
 
         job = self.photos.projections.submit(work, "Tuning", tag=(doc, photo))

@@ -35,7 +35,7 @@ def run_interpolate(args) -> int:
     if out.exists() and not out.is_dir():
         raise UserError(f"{out}: exists and is not a folder")
     z0, z1 = load_latent(args.z0), load_latent(args.z1)
-    frames = interpolate(z0, z1, args.frames, args.mode)
+    frames = interpolate(z0, z1, frames=args.frames, mode=args.mode)
     names = [out / f"frame_{i:03d}.png" for i in range(len(frames))]
     check_outputs(names + [out / "latents.npy"], [args.z0, args.z1, args.tuned])
     model, _ = apply_tuned(args, load(args))

@@ -69,7 +69,7 @@ def run_project(args) -> int:
             "seconds": round(result.seconds, 3)}
     reconstruction = result.image
     if pti:
-        tuned = run(tune(model, image, result.z, TuneSettings(steps=args.tune_steps,
+        tuned = run(tune(model, image, result.z, settings=TuneSettings(steps=args.tune_steps,
                                                              seed=args.seed)), args.json)
         save_tuned(tuned_path, model, tuned)
         reconstruction = tuned.image

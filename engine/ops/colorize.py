@@ -103,7 +103,7 @@ def predict_chroma(model: Model, net: torch.nn.Module, L8: np.ndarray, image: np
     return rgb_to_lab(rgb)[..., 1:]
 
 
-def colorize(model: Model, net: torch.nn.Module, image: np.ndarray,
+def colorize(model: Model, net: torch.nn.Module, image: np.ndarray, *,
              hints: np.ndarray | None = None, side: int | None = None,
              token: CancelToken | None = None) -> Operation[np.ndarray]:
     """`image`'s own lightness (a grey photo's, or a colour photo's) with predicted colour.

@@ -53,7 +53,7 @@ def list_images(folder: str | os.PathLike, limit: int) -> list[Path]:
     return [files[i * len(files) // limit] for i in range(limit)]
 
 
-def evaluate(model: Model | None, images_dir: str | os.PathLike, sr_model: Model | None = None,
+def evaluate(model: Model | None, images_dir: str | os.PathLike, *, sr_model: Model | None = None,
              max_images: int = 16, steps: int = 100, inpaint_steps: int = 100, hole: float = 0.25,
              token: CancelToken | None = None, training_dir: str | os.PathLike | None = None,
              samples: int = 256) -> Operation[dict]:
@@ -119,11 +119,11 @@ def _evaluate_gan(model: Model, files: list[Path], steps: int, inpaint_steps: in
             if method == "pti":
                 op = tune(model, target, pivot, token=token)
             elif method == "optimize" and hybrid_time is not None:
-                op = project(model, target, "optimize", steps=steps * 20, token=token,
+                op = project(model, target, method="optimize", steps=steps * 20, token=token,
                              time_budget=hybrid_time)
             else:
-                op = project(model, target, method, steps=None if method == "encoder" else steps,
-                             token=token)
+                op = project(model, target, method=method,
+                             steps=None if method == "encoder" else steps, token=token)
             result = yield from _relay(op, step, total, f"{path.name}: {method}")
             scores[method].append(result.psnr)
             seconds[method].append(result.seconds)

@@ -23,7 +23,7 @@ from .fill_region import (BLENDS, blend_into, check_hole, check_region, compose,
 DEFAULT_FILL_MODEL = "fill128"
 
 
-def fill(model: Model, image: np.ndarray, mask: np.ndarray, token: CancelToken | None = None,
+def fill(model: Model, image: np.ndarray, mask: np.ndarray, *, token: CancelToken | None = None,
          blend: str = "poisson", context: float = 1.0, margin: int | None = None
          ) -> Operation[np.ndarray]:
     """Yields two Progress steps (filled, blended); returns the image with the hole filled."""

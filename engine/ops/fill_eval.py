@@ -32,7 +32,7 @@ def telea(image: np.ndarray, hole: np.ndarray) -> np.ndarray:
     return cv2.inpaint(image, hole.astype(np.uint8) * 255, 3, cv2.INPAINT_TELEA)
 
 
-def evaluate_fill(model: Model, images_dir: str | os.PathLike, gan: Model | None = None,
+def evaluate_fill(model: Model, images_dir: str | os.PathLike, *, gan: Model | None = None,
                   max_images: int = 4, box: float = 0.25, strokes: int = 2, gan_steps: int = 100,
                   megapixels: float = 12.0, hole_px: int = 200, repeats: int = 3,
                   token: CancelToken | None = None) -> Operation[dict]:

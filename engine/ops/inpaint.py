@@ -34,7 +34,7 @@ __all__ = ["BLENDS", "METHODS", "contextual_loss", "contextual_weights", "crop_b
 METHODS = ("learned", "gan")   # a fill model's one pass; a gan's optimised latent
 
 
-def inpaint(model: Model, image: np.ndarray, mask: np.ndarray, token: CancelToken | None = None,
+def inpaint(model: Model, image: np.ndarray, mask: np.ndarray, *, token: CancelToken | None = None,
             steps: int = 100, blend: str = "poisson", prior_weight: float = 0.003,
             starts: int = 4, lr: float = 0.05, context: float = 1.0, margin: int | None = None,
             seed: int = 0, preview_every: int = 10, method: str | None = None

@@ -10,7 +10,8 @@ from ._common import check_choice, check_int
 MODES = ("linear", "slerp")
 
 
-def interpolate(z0: np.ndarray, z1: np.ndarray, frames: int = 16, mode: str = "linear") -> np.ndarray:
+def interpolate(z0: np.ndarray, z1: np.ndarray, *, frames: int = 16,
+                mode: str = "linear") -> np.ndarray:
     """(frames, Z) float32 latents; the first is exactly z0 and the last exactly z1.
 
     slerp follows the great circle between the directions while blending the lengths

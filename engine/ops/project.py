@@ -58,7 +58,7 @@ OPTIMIZE_START_SPREAD = 0.25
 RACE_FRACTION = 0.2
 
 
-def project(model: Model, image: np.ndarray, method: str = "hybrid", steps: int | None = None,
+def project(model: Model, image: np.ndarray, *, method: str = "hybrid", steps: int | None = None,
             token: CancelToken | None = None, seed: int = 0, time_budget: float | None = None,
             lr: float | None = None, feature_weight: float = 0.1, encoder_weight: float = 0.0,
             preview_every: int = 10) -> Operation[ProjectResult]:

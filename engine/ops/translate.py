@@ -88,7 +88,7 @@ def working_size(net: torch.nn.Module, model: Model, width: int, height: int) ->
     return fit(width), fit(height)
 
 
-def translate(model: Model, image: np.ndarray, direction: str = "ab", prepare: str = "auto",
+def translate(model: Model, image: np.ndarray, *, direction: str = "ab", prepare: str = "auto",
               token: CancelToken | None = None, hints: np.ndarray | None = None,
               work_side: int | None = None) -> Operation[np.ndarray]:
     """Yields one Progress with the result as preview; returns uint8 of the image's size.
@@ -97,7 +97,7 @@ def translate(model: Model, image: np.ndarray, direction: str = "ab", prepare: s
     check_choice("prepare", prepare, PREPARES)
     net = translator(model, direction)
     if is_colorizer(model):   # its input is the image's lightness, whatever `prepare` says
-        return (yield from colorize(model, net, image, hints, work_side, token))
+        return (yield from colorize(model, net, image, hints=hints, side=work_side, token=token))
     if hints is not None:
         raise UserError(f"model '{model.name}' takes no colour hints: only a colourising model does")
     prepared = prepare_input(image, input_transform(model, direction), prepare)

@@ -90,8 +90,9 @@ def check_settings(settings: TuneSettings) -> TuneSettings:
     return settings
 
 
-def tune(model: Model, image: np.ndarray, pivot: np.ndarray, settings: TuneSettings | None = None,
-         token: CancelToken | None = None) -> Operation[TuneResult]:
+def tune(model: Model, image: np.ndarray, pivot: np.ndarray, *,
+         settings: TuneSettings | None = None, token: CancelToken | None = None
+         ) -> Operation[TuneResult]:
     """Yields Progress every step (psnr in its metrics); returns a TuneResult. The model's
     networks are not changed."""
     settings = check_settings(dataclasses.replace(settings or TuneSettings()))

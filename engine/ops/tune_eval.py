@@ -64,12 +64,12 @@ def evaluate_tuning(model: Model, images_dir: str | os.PathLike, max_images: int
         target = fit_to_model(load_rgb(path), size, str(path))
         row = {}
         cpu = time.process_time()
-        projected = yield from _relay(project(model, target, method, steps=projection_steps,
+        projected = yield from _relay(project(model, target, method=method, steps=projection_steps,
                                               token=token), index, len(files), f"{path.name}: {method}")
         row["projection"] = (projected.psnr, projected.seconds, time.process_time() - cpu)
         cpu = time.process_time()
-        tuned = yield from _relay(tune(model, target, projected.z, settings, token), index,
-                                  len(files), f"{path.name}: pti")
+        tuned = yield from _relay(tune(model, target, projected.z, settings=settings, token=token),
+                                  index, len(files), f"{path.name}: pti")
         row["pti"] = (tuned.psnr, tuned.seconds, time.process_time() - cpu)
         u = rng.uniform(-1, 1, (8, generator.z_dim)).astype(np.float32)
         for radius in RADII:

@@ -30,8 +30,8 @@ def test_slerp_follows_the_arc_and_blends_lengths():
 
 def test_slerp_of_opposite_or_zero_vectors_falls_back_to_linear():
     z = np.array([0.5, -0.5], np.float32)
-    assert np.allclose(interpolate(z, -z, 3, "slerp")[1], 0)
-    assert np.allclose(interpolate(np.zeros(2, np.float32), z, 3, "slerp")[1], z / 2)
+    assert np.allclose(interpolate(z, -z, frames=3, mode="slerp")[1], 0)
+    assert np.allclose(interpolate(np.zeros(2, np.float32), z, frames=3, mode="slerp")[1], z / 2)
 
 
 @pytest.mark.parametrize("z0, z1, kwargs, message", [

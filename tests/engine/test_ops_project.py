@@ -20,16 +20,16 @@ def on_manifold_target(model, seed=3):
 
 def test_projection_error_decreases_with_steps(gan):
     target = on_manifold_target(gan)
-    few = drive(project(gan, target, "optimize", steps=3))
-    many = drive(project(gan, target, "optimize", steps=60))
+    few = drive(project(gan, target, method="optimize", steps=3))
+    many = drive(project(gan, target, method="optimize", steps=60))
     assert many.psnr > few.psnr + 1.0
     assert many.steps == 60 and many.z.shape == (8,) and np.abs(many.z).max() <= 1
 
 
 def test_hybrid_is_at_least_as_good_as_encoder(gan):
     target = on_manifold_target(gan, seed=5)
-    encoder = drive(project(gan, target, "encoder"))
-    hybrid = drive(project(gan, target, "hybrid", steps=40))
+    encoder = drive(project(gan, target, method="encoder"))
+    hybrid = drive(project(gan, target, method="hybrid", steps=40))
     assert encoder.steps == 0
     assert hybrid.psnr > encoder.psnr
     assert hybrid.image.shape == (16, 16, 3) and hybrid.image.dtype == np.uint8
@@ -38,7 +38,7 @@ def test_hybrid_is_at_least_as_good_as_encoder(gan):
 def test_non_square_photo_is_centre_cropped_and_resized(gan):
     photo = np.zeros((40, 80, 3), np.uint8)
     photo[:, 20:60] = 200  # the centre square is uniformly light
-    result = drive(project(gan, photo, "encoder"))
+    result = drive(project(gan, photo, method="encoder"))
     assert result.image.shape == (16, 16, 3)
     flat = np.full((16, 16, 3), 200, np.uint8)
     assert result.psnr == pytest.approx(10 * np.log10(255 ** 2 / np.mean(
@@ -47,7 +47,7 @@ def test_non_square_photo_is_centre_cropped_and_resized(gan):
 
 def test_progress_has_every_step_and_periodic_previews(gan):
     seen = []
-    drive(project(gan, on_manifold_target(gan), "optimize", steps=12,
+    drive(project(gan, on_manifold_target(gan), method="optimize", steps=12,
                   preview_every=5), seen.append)
     assert [p.step for p in seen] == list(range(1, 13))
     assert [p.step for p in seen if p.preview is not None] == [5, 10]
@@ -55,13 +55,13 @@ def test_progress_has_every_step_and_periodic_previews(gan):
 
 
 def test_time_budget_stops_early(gan):
-    result = drive(project(gan, on_manifold_target(gan), "optimize",
+    result = drive(project(gan, on_manifold_target(gan), method="optimize",
                            steps=10_000, time_budget=1e-9))
     assert result.steps == 1
 
 
 def test_cancel_from_progress_callback_stops_within_one_step(gan):
-    seen = run_cancelled_at(3, lambda token: project(gan, on_manifold_target(gan), "hybrid",
+    seen = run_cancelled_at(3, lambda token: project(gan, on_manifold_target(gan), method="hybrid",
                                                      steps=50, token=token))
     assert seen == [1, 2, 3]
 
@@ -91,32 +91,32 @@ def test_bad_image_and_wrong_model_kind(gan):
 def test_encoder_methods_need_an_encoder(gan):
     del gan.networks["encoder"]
     with pytest.raises(UserError, match="no encoder"):
-        drive(project(gan, on_manifold_target(gan), "hybrid"))
-    result = drive(project(gan, on_manifold_target(gan), "optimize", steps=2))
+        drive(project(gan, on_manifold_target(gan), method="hybrid"))
+    result = drive(project(gan, on_manifold_target(gan), method="optimize", steps=2))
     assert result.steps == 2
 
 
 def test_optimize_is_encoder_free_even_when_the_model_has_an_encoder(gan):
     target = on_manifold_target(gan, seed=7)
-    plain = drive(project(gan, target, "optimize", steps=15))
-    asked = drive(project(gan, target, "optimize", steps=15, encoder_weight=5.0))
+    plain = drive(project(gan, target, method="optimize", steps=15))
+    asked = drive(project(gan, target, method="optimize", steps=15, encoder_weight=5.0))
     np.testing.assert_array_equal(plain.z, asked.z)
 
 
 def test_hybrid_encoder_regulariser_is_opt_in(gan):
     target = on_manifold_target(gan, seed=7)
-    default = drive(project(gan, target, "hybrid", steps=15))
-    unregularised = drive(project(gan, target, "hybrid", steps=15, encoder_weight=0.0))
-    regularised = drive(project(gan, target, "hybrid", steps=15, encoder_weight=5.0))
+    default = drive(project(gan, target, method="hybrid", steps=15))
+    unregularised = drive(project(gan, target, method="hybrid", steps=15, encoder_weight=0.0))
+    regularised = drive(project(gan, target, method="hybrid", steps=15, encoder_weight=5.0))
     np.testing.assert_array_equal(default.z, unregularised.z)
     assert np.abs(regularised.z - default.z).max() > 1e-4
 
 
 def test_hybrid_refines_with_a_smaller_step_than_optimize(gan):
     target = on_manifold_target(gan, seed=7)
-    default = drive(project(gan, target, "hybrid", steps=15))
-    small = drive(project(gan, target, "hybrid", steps=15, lr=DEFAULT_LR["hybrid"]))
-    large = drive(project(gan, target, "hybrid", steps=15, lr=DEFAULT_LR["optimize"]))
+    default = drive(project(gan, target, method="hybrid", steps=15))
+    small = drive(project(gan, target, method="hybrid", steps=15, lr=DEFAULT_LR["hybrid"]))
+    large = drive(project(gan, target, method="hybrid", steps=15, lr=DEFAULT_LR["optimize"]))
     assert DEFAULT_LR["hybrid"] < DEFAULT_LR["optimize"]
     np.testing.assert_array_equal(default.z, small.z)
     assert np.abs(large.z - default.z).max() > 1e-4
@@ -140,9 +140,9 @@ def test_hybrid_follows_the_average_start_when_the_encoder_guess_is_far_off(gan)
     # The opposite corner of the box, as an encoder saturated by an out-of-domain photo gives.
     gan.networks["encoder"] = FixedGuess(-np.sign(z_true))
     seen = []
-    hybrid = drive(project(gan, target, "hybrid", steps=40, seed=2), seen.append)
-    optimize = drive(project(gan, target, "optimize", steps=40, seed=2))
-    guess = drive(project(gan, target, "encoder"))
+    hybrid = drive(project(gan, target, method="hybrid", steps=40, seed=2), seen.append)
+    optimize = drive(project(gan, target, method="optimize", steps=40, seed=2))
+    guess = drive(project(gan, target, method="encoder"))
     assert hybrid.start == "average" and optimize.start == "average"
     assert "average start" in seen[-1].message
     assert hybrid.psnr > guess.psnr + 3 and hybrid.psnr > optimize.psnr - 1
@@ -153,8 +153,8 @@ def test_hybrid_keeps_the_encoder_start_when_the_guess_is_right(gan):
     z_true = random_z(generator, 1, 13)[0]
     target = generate(generator, z_true)
     gan.networks["encoder"] = FixedGuess(z_true)
-    hybrid = drive(project(gan, target, "hybrid", steps=20))
-    optimize = drive(project(gan, target, "optimize", steps=20))
+    hybrid = drive(project(gan, target, method="hybrid", steps=20))
+    optimize = drive(project(gan, target, method="optimize", steps=20))
     assert hybrid.start == "encoder"
     assert hybrid.psnr > 30 and hybrid.psnr > optimize.psnr + 3
 
@@ -180,5 +180,5 @@ def test_hybrid_races_both_starts_for_a_fifth_of_the_steps(gan, monkeypatch):
         return Recorder(), discriminator, encoder
 
     monkeypatch.setattr(project_module, "gan_networks", recording)
-    drive(project(gan, on_manifold_target(gan), "hybrid", steps=30))
+    drive(project(gan, on_manifold_target(gan), method="hybrid", steps=30))
     assert batches[:6] == [2] * 6 and set(batches[6:]) == {1}

@@ -42,13 +42,13 @@ def off_manifold_photo(size=16, seed=0):
 @pytest.fixture
 def projected(gan):
     photo = off_manifold_photo()
-    return photo, drive(project(gan, photo, "hybrid", steps=20))
+    return photo, drive(project(gan, photo, method="hybrid", steps=20))
 
 
 def test_tuning_raises_psnr_and_keeps_the_model(gan, projected):
     photo, start = projected
     before = {k: v.clone() for k, v in gan.generator().state_dict().items()}
-    result = drive(tune(gan, photo, start.z, TuneSettings(steps=40)))
+    result = drive(tune(gan, photo, start.z, settings=TuneSettings(steps=40)))
     assert result.psnr_before == pytest.approx(start.psnr, abs=0.01)
     assert result.psnr > start.psnr + 3.0
     assert result.psnr == pytest.approx(psnr(generate(result.generator, start.z), photo), abs=1e-6)
@@ -60,8 +60,8 @@ def test_tuning_raises_psnr_and_keeps_the_model(gan, projected):
 
 def test_locality_keeps_nearby_latents_closer_to_the_original(gan, projected):
     photo, start = projected
-    loose = drive(tune(gan, photo, start.z, TuneSettings(steps=40, locality_weight=0.0)))
-    local = drive(tune(gan, photo, start.z, TuneSettings(steps=40, locality_weight=2.0)))
+    loose = drive(tune(gan, photo, start.z, settings=TuneSettings(steps=40, locality_weight=0.0)))
+    local = drive(tune(gan, photo, start.z, settings=TuneSettings(steps=40, locality_weight=2.0)))
     u = random_z(gan.generator(), 8, seed=11)
     nearby = start.z + 0.3 * (u - start.z)
     original = generate(gan.generator(), nearby)
@@ -74,18 +74,18 @@ def test_locality_keeps_nearby_latents_closer_to_the_original(gan, projected):
 def test_progress_and_cancel_within_one_step(gan, projected):
     photo, start = projected
     seen = []
-    drive(tune(gan, photo, start.z, TuneSettings(steps=12, preview_every=5)), seen.append)
+    drive(tune(gan, photo, start.z, settings=TuneSettings(steps=12, preview_every=5)), seen.append)
     assert [p.step for p in seen] == list(range(1, 13))
     assert [p.step for p in seen if p.preview is not None] == [5, 10]
     assert seen[-1].metrics["psnr"] > 0
-    steps = run_cancelled_at(3, lambda token: tune(gan, photo, start.z, TuneSettings(steps=50),
-                                                   token=token))
+    steps = run_cancelled_at(3, lambda token: tune(gan, photo, start.z,
+                                                   settings=TuneSettings(steps=50), token=token))
     assert steps == [1, 2, 3]
 
 
 def test_time_budget_stops_early(gan, projected):
     photo, start = projected
-    result = drive(tune(gan, photo, start.z, TuneSettings(steps=10_000, time_budget=1e-9)))
+    result = drive(tune(gan, photo, start.z, settings=TuneSettings(steps=10_000, time_budget=1e-9)))
     assert result.steps == 1
 
 
@@ -96,7 +96,7 @@ def test_time_budget_stops_early(gan, projected):
 def test_bad_settings_are_user_errors(gan, projected, changes, message):
     photo, start = projected
     with pytest.raises(UserError, match=message):
-        drive(tune(gan, photo, start.z, TuneSettings(**changes)))
+        drive(tune(gan, photo, start.z, settings=TuneSettings(**changes)))
 
 
 def test_bad_pivot_is_a_user_error(gan, projected):
@@ -107,7 +107,7 @@ def test_bad_pivot_is_a_user_error(gan, projected):
 
 def test_round_trip_through_checkpoints_and_inference_rewrite(gan, projected, tmp_path):
     photo, start = projected
-    result = drive(tune(gan, photo, start.z, TuneSettings(steps=10)))
+    result = drive(tune(gan, photo, start.z, settings=TuneSettings(steps=10)))
     path = save_tuned(tmp_path / "tuned.safetensors", gan, result)
     loaded, pivot = load_tuned(path, gan)
     np.testing.assert_array_equal(pivot, start.z)
@@ -120,7 +120,7 @@ def test_round_trip_through_checkpoints_and_inference_rewrite(gan, projected, tm
 
 def test_other_ops_use_the_tuned_generator(gan, projected):
     photo, start = projected
-    result = drive(tune(gan, photo, start.z, TuneSettings(steps=20)))
+    result = drive(tune(gan, photo, start.z, settings=TuneSettings(steps=20)))
     tuned_model = with_generator(gan, result.generator)
     assert tuned_model.generator() is result.generator and gan.generator() is not result.generator
     size = 16
@@ -142,7 +142,7 @@ def test_other_ops_use_the_tuned_generator(gan, projected):
 
 def test_files_from_another_model_or_damaged_are_refused(gan, projected, tmp_path):
     photo, start = projected
-    result = drive(tune(gan, photo, start.z, TuneSettings(steps=2)))
+    result = drive(tune(gan, photo, start.z, settings=TuneSettings(steps=2)))
     path = save_tuned(tmp_path / "tuned.safetensors", gan, result)
     other = checkpoints.Model(folder=gan.folder, config={**gan.config, "name": "other"},
                               networks=gan.networks)

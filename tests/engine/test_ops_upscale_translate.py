@@ -55,9 +55,9 @@ def test_translate_returns_the_image_size_and_applies_the_network():
 def test_cyclegan_directions_and_pix2pix_refuses_ba():
     image = noise(16, 16)
     cycle = translator_model("cyclegan")
-    assert np.array_equal(drive(translate(cycle, image, "ba")), 255 - image)
+    assert np.array_equal(drive(translate(cycle, image, direction="ba")), 255 - image)
     with pytest.raises(UserError, match="a->b"):
-        drive(translate(translator_model("pix2pix"), image, "ba"))
+        drive(translate(translator_model("pix2pix"), image, direction="ba"))
     with pytest.raises(UserError, match="pix2pix or cyclegan"):
         drive(translate(sr_model(), image))
 
