@@ -20,11 +20,12 @@ from engine.ops.edit import edit
 from engine.ops.generate import average_z, generate, random_z
 from engine.ops.types import EditConstraints, EditSettings
 
-from .document import Candidate, Document, DocState
+from .document import Document
 from .enums import Start
 from .photo import PhotoLayer, read_photo
 from . import saved_history, tuned
 from .project import ProjectData, ProjectError, load_project
+from .project_schema import to_state
 
 RANDOM, AVERAGE = Start.RANDOM, Start.AVERAGE
 
@@ -112,29 +113,14 @@ def open_project(path: str | Path, device: torch.device | str,
     photo_tuned, tuned_problem = tuned.fit(data.photo_tuned, model, str(path), data.photo_z)
     if photo_tuned is not None:  # the project's images were made by the tuned generator
         generator = photo_tuned.generator
-    latents = [data.z_current]
-    if data.z_previous is not None:
-        latents.append(data.z_previous)
-    if data.candidate_z is not None:
-        latents.extend(data.candidate_z)
-    images = generate(generator, np.stack(latents))
-    current_image, rest = images[0], list(images[1:])
-    difference = int(np.abs(current_image.astype(np.int16) - data.current_image).max())
-    if data.retouched:  # inpainted pixels: the saved image is the truth
-        current_image = data.current_image
-    previous_image = rest.pop(0) if data.z_previous is not None else None
-    candidate_z = data.candidate_z if data.candidate_z is not None else []
-    candidates = tuple(Candidate(z, image) for z, image in zip(candidate_z, rest))
+    render = lambda zs: generate(generator, zs)  # noqa: E731
     photo, photo_problem = _project_photo(data, generator)
     if photo is not None and photo_tuned is not None:
         photo = dataclasses.replace(photo, tuned=photo_tuned)
-    state = DocState(z_current=data.z_current, image=current_image, z_start=data.z_start,
-                     fixed=data.fixed, z_previous=data.z_previous, previous_image=previous_image,
-                     strokes=data.strokes, candidates=candidates, chosen=data.chosen,
-                     retouched=data.retouched, photo=photo)
+    state, difference = to_state(data, render, photo)
     document = Document(model.folder.name, data.image_size, data.z_dim, state)
     steps = saved_history.rebuild(data.steps if photo_problem is None else None,
-                                  lambda zs: generate(generator, zs), state)
+                                  render, state)
     return OpenedProject(data, model, document, 0 if data.retouched else difference,
                          photo_problem or tuned_problem, steps)
 

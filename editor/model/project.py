@@ -11,11 +11,15 @@ import numpy as np
 
 from engine.imaging import save_image
 
-from .project_schema import (FORMAT_NAME, FORMAT_VERSION, MANIFEST, MAX_CANDIDATES,  # noqa: F401
+from .project_schema import (FORMAT_NAME, FORMAT_VERSION, MANIFEST, MAX_CANDIDATES,
                              ProjectData, ProjectError, from_document)
-from .project_storage import (MAX_MANIFEST_BYTES, MAX_ZIP_MEMBERS, MAX_ZIP_TOTAL_BYTES,  # noqa: F401
-                              SUFFIX, ZIP_SUFFIX, is_zip_path, load_project, normalize_path,
-                              save_project)
+from .project_storage import (MAX_MANIFEST_BYTES, MAX_ZIP_MEMBERS, MAX_ZIP_TOTAL_BYTES, SUFFIX,
+                              ZIP_SUFFIX, is_zip_path, load_project, normalize_path, save_project)
+
+__all__ = ["FORMAT_NAME", "FORMAT_VERSION", "MANIFEST", "MAX_CANDIDATES", "MAX_MANIFEST_BYTES",
+           "MAX_ZIP_MEMBERS", "MAX_ZIP_TOTAL_BYTES", "SUFFIX", "ZIP_SUFFIX", "ProjectData",
+           "ProjectError", "export_image", "from_document", "is_zip_path", "load_project",
+           "normalize_path", "save_project"]
 
 
 # ---------------------------------------------------------------- exporting

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import zipfile
 
@@ -56,6 +57,26 @@ def test_round_trip_is_exact(tmp_path, name):
     assert data.settings.steps == 7 and data.history == ["a", "b"]
     assert np.array_equal(data.current_image, state.image)
     assert np.array_equal(data.previous_image, state.previous_image)
+
+
+def test_the_loaded_project_gives_back_the_documents_state(tmp_path):
+    from editor.model.project_schema import to_state
+    doc = sample_document()
+    state = doc.state
+    data = load_project(save_project(tmp_path / "scene", from_document(doc, EditSettings(), [])))
+    made = {state.z_current.tobytes(): state.image, state.z_previous.tobytes(): state.previous_image,
+            **{c.z.tobytes(): c.image for c in state.candidates}}
+    shifted = lambda zs: np.stack([made[z.astype(np.float32).tobytes()] // 2 for z in zs])  # noqa
+    back, difference = to_state(data, shifted, None)
+    assert difference == int(np.abs(state.image.astype(int) - state.image // 2).max())
+    assert np.array_equal(back.image, state.image // 2)   # regenerated, not the saved PNG
+    assert np.array_equal(back.previous_image, state.previous_image // 2)
+    assert [c.image.tolist() for c in back.candidates] == [(c.image // 2).tolist()
+                                                           for c in state.candidates]
+    assert back.strokes == state.strokes and back.fixed and back.chosen == state.chosen
+    assert np.array_equal(back.z_start, state.z_start) and back.photo is None
+    retouched = dataclasses.replace(data, retouched=True)
+    assert np.array_equal(to_state(retouched, shifted, None)[0].image, state.image)  # saved pixels
 
 
 def test_saving_again_replaces_the_project_and_json_is_written_last(saved):
