@@ -19,6 +19,7 @@ import torch
 from . import checkpoints
 from .errors import UserError
 from .jobs import drive
+from .kinds import ModelKind
 from .ops.edit import edit
 from .ops.generate import random_z
 from .ops.project import project
@@ -163,7 +164,7 @@ def run_all(model_name: str, sr_name: str, device: torch.device, repeats: int,
                      "matmul_gflops": rate / 1e9}
     report("matmul", results["matmul_gflops"])
     model = checkpoints.load_model(model_name, device)
-    model.require_kind("gan")
+    model.require_kind(ModelKind.GAN)
     settings = EditSettings()
     size = model.generator().config.image_size
     runners = {

@@ -15,12 +15,12 @@ import numpy as np
 from PySide6.QtCore import QObject, Signal
 
 from engine import checkpoints
+from engine.kinds import TRANSLATION_KINDS
 
 from ..jobs import Job, JobRunner
 from ..model.hints import color_strokes, folder_takes_hints, photo_geometry, stroke_hints
 from .session import PHOTO
 
-TRANSLATION_KINDS = ("pix2pix", "cyclegan")
 
 
 class TranslationController(QObject):

@@ -7,6 +7,7 @@ import time
 from ..checkpoints import DEFAULT_MODEL
 from ..errors import UserError
 from ..imaging import load_mask, load_rgb, save_image
+from ..kinds import ModelKind
 from ..ops.fill import DEFAULT_FILL_MODEL
 from ..ops.inpaint import BLENDS, METHODS, inpaint
 from ._common import add_device_args, add_json_arg
@@ -56,12 +57,12 @@ def run_inpaint(args) -> int:
     mask = load_mask(args.mask, shape=image.shape[:2])
     model = load(args, model_name(args))
     if args.tuned is not None:
-        model.require_kind("gan")
+        model.require_kind(ModelKind.GAN)
         model, _ = apply_tuned(args, model)
     result = run(inpaint(model, image, mask, steps=args.steps, blend=args.blend, seed=args.seed,
                          method=args.method), args.json)
     save_image(args.out, result)
     report(args, {"command": "inpaint", "model": model.name, "method": "learned"
-                  if model.kind == "fill" else "gan", "hole_pixels": int(mask.sum()),
+                  if model.kind == ModelKind.FILL else "gan", "hole_pixels": int(mask.sum()),
                   "out": args.out}, started)
     return 0

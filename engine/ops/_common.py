@@ -14,6 +14,7 @@ from ..checkpoints import Model
 from ..errors import UserError
 from ..imaging import center_crop_square, check_rgb, resize
 from ..jobs import CancelToken
+from ..kinds import ModelKind
 from ..nets.inference import for_inference
 
 # tanh-parametrised latents: z = tanh(w). Keeping |z| below this leaves tanh a usable slope.
@@ -60,7 +61,7 @@ def check_cancel(token: CancelToken | None) -> None:
 def gan_networks(model: Model, need_encoder: bool = False, optimising: bool = False):
     """(generator, discriminator or None, encoder or None) of a gan model; with `optimising`,
     their fast() versions for loops that run them many times."""
-    model.require_kind("gan")
+    model.require_kind(ModelKind.GAN)
     generator = model.generator()
     discriminator = model.networks.get("discriminator")
     encoder = model.networks.get("encoder")

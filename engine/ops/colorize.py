@@ -28,6 +28,7 @@ from ..errors import UserError
 from ..imaging import check_rgb, resize, to_tensor
 from ..pairs import gray
 from ..jobs import CancelToken, Operation, Progress
+from ..kinds import ModelKind
 from ._common import check_cancel, device_of
 from .guided import fit_affine
 
@@ -40,7 +41,7 @@ GUIDE_EPS = 1e-3
 
 
 def is_colorizer(model: Model) -> bool:
-    return model.kind == "pix2pix" and model.config.get("input_transform") == "gray"
+    return model.kind == ModelKind.PIX2PIX and model.config.get("input_transform") == "gray"
 
 
 def predicts_ab(model: Model) -> bool:

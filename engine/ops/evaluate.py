@@ -25,6 +25,7 @@ from ..checkpoints import Model
 from ..errors import UserError
 from ..imaging import IMAGE_SUFFIXES, load_rgb, resize
 from ..jobs import CancelToken, Operation, Progress
+from ..kinds import ModelKind
 from ._common import check_cancel, check_float, check_int, fit_to_model, gan_networks, image_size_of
 from .diversity import diversity, generate
 from .inpaint import inpaint
@@ -70,7 +71,7 @@ def evaluate(model: Model | None, images_dir: str | os.PathLike, *, sr_model: Mo
     if model is not None:
         gan_networks(model)
     if sr_model is not None:
-        sr_model.require_kind("sr")
+        sr_model.require_kind(ModelKind.SR)
     files = list_images(images_dir, max_images)
     if model is not None and training_dir is not None:
         list_images(training_dir, 1)  # a wrong folder fails now, not after the long measurements

@@ -16,6 +16,7 @@ import torch.nn.functional as F
 from ..checkpoints import Model
 from ..imaging import resize, to_tensor
 from ..jobs import CancelToken, Operation, Progress
+from ..kinds import ModelKind
 from ._common import check_cancel, check_choice, check_float, check_int, device_of
 from .fill_region import (BLENDS, blend_into, check_hole, check_region, compose, crop_box,
                           default_margin, resize_mask)
@@ -27,7 +28,7 @@ def fill(model: Model, image: np.ndarray, mask: np.ndarray, *, token: CancelToke
          blend: str = "poisson", context: float = 1.0, margin: int | None = None
          ) -> Operation[np.ndarray]:
     """Yields two Progress steps (filled, blended); returns the image with the hole filled."""
-    model.require_kind("fill")
+    model.require_kind(ModelKind.FILL)
     mask = check_hole(image, mask)
     check_choice("blend", blend, BLENDS)
     context = check_float("context", context)

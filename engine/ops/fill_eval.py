@@ -18,6 +18,7 @@ import numpy as np
 from ..checkpoints import Model
 from ..imaging import grid, load_rgb, resize
 from ..jobs import CancelToken, Operation, Progress, drive
+from ..kinds import ModelKind
 from ._common import check_cancel, check_int
 from .evaluate import list_images
 from .fill import fill
@@ -39,9 +40,9 @@ def evaluate_fill(model: Model, images_dir: str | os.PathLike, *, gan: Model | N
     """Yields Progress per hole; returns {"mean": {mask type: {method: dB}}, "per_case",
     "large_photo", "sheet" (rows of the box and the first free-form hole of each photo;
     columns: photo, hole, Telea, [GAN], learned)}."""
-    model.require_kind("fill")
+    model.require_kind(ModelKind.FILL)
     if gan is not None:
-        gan.require_kind("gan")
+        gan.require_kind(ModelKind.GAN)
     strokes = check_int("strokes", strokes, minimum=0)
     files = list_images(images_dir, max_images)
     total = len(files) * (1 + strokes) + 1

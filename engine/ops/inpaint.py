@@ -23,6 +23,7 @@ from ..checkpoints import Model
 from ..errors import UserError
 from ..imaging import resize, to_tensor, to_uint8
 from ..jobs import CancelToken, Operation, Progress
+from ..kinds import ModelKind
 from . import losses
 from ._common import (check_cancel, check_choice, check_float, check_int, device_of,
                       gan_networks, image_size_of, seeded_uniform, to_param)
@@ -138,10 +139,10 @@ def contextual_loss(x: torch.Tensor, target: torch.Tensor, weights: torch.Tensor
 
 
 def _method_for(model: Model, method: str | None) -> str:
-    kinds = {"learned": "fill", "gan": "gan"}
+    kinds = {"learned": ModelKind.FILL, "gan": ModelKind.GAN}
     if method is None:
         model.require_kind(*kinds.values())
-        return "learned" if model.kind == "fill" else "gan"
+        return "learned" if model.kind == ModelKind.FILL else "gan"
     check_choice("method", method, METHODS)
     if model.kind != kinds[method]:
         raise UserError(f"inpainting method '{method}' needs a {kinds[method]} model; "

@@ -21,6 +21,7 @@ from ..checkpoints import Model
 from ..errors import UserError
 from ..imaging import check_rgb, resize, to_tensor, to_uint8
 from ..jobs import CancelToken, Operation, Progress
+from ..kinds import TRANSLATION_KINDS, ModelKind
 from ._common import check_cancel, check_choice, device_of
 from .colorize import colorize, is_colorizer
 
@@ -30,9 +31,9 @@ MAX_SIDE = 512
 
 
 def translator(model: Model, direction: str) -> torch.nn.Module:
-    model.require_kind("pix2pix", "cyclegan")
+    model.require_kind(*TRANSLATION_KINDS)
     check_choice("direction", direction, DIRECTIONS)
-    if model.kind == "pix2pix":
+    if model.kind == ModelKind.PIX2PIX:
         if direction != "ab":
             raise UserError(f"model '{model.name}' is a pix2pix model: it only translates a->b")
         return model.net("generator")
@@ -40,7 +41,7 @@ def translator(model: Model, direction: str) -> torch.nn.Module:
 
 
 def input_transform(model: Model, direction: str) -> str:
-    if model.kind != "pix2pix" or direction != "ab":
+    if model.kind != ModelKind.PIX2PIX or direction != "ab":
         return "none"
     return str(model.config.get("input_transform", "none"))
 
