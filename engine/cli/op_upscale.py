@@ -12,7 +12,9 @@ def register(subparsers) -> None:
     parser.add_argument("image", metavar="IMAGE")
     parser.add_argument("--out", required=True, metavar="OUT.png")
     parser.add_argument("--tile", type=int, default=128, help="tile side in input pixels")
-    parser.add_argument("--overlap", type=int, default=8, help="context pixels around each tile")
+    parser.add_argument("--overlap", type=int, default=None,
+                        help="context pixels around each tile (default: the net's receptive "
+                             "field, at least 8)")
     add_common_args(parser)
     parser.set_defaults(handler=run_upscale)
 

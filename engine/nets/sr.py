@@ -55,6 +55,13 @@ class CompactSR(nn.Module):
     def scale(self) -> int:
         return self.config.scale
 
+    @property
+    def context(self) -> int:
+        """Input pixels on each side that reach an output pixel: one per 3x3 conv (head,
+        blocks, tail); the parallel skip reaches two. Tiles need this much overlap to give
+        the same result as one pass over the whole image."""
+        return max(self.config.blocks + 2, 2)
+
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         if self.config.skip == "nearest":
             base = F.interpolate(x, scale_factor=self.config.scale, mode="nearest")

@@ -2,7 +2,8 @@
 
 Each tile of `tile` x `tile` input pixels is run with `overlap` extra pixels of context on
 every side, and only its own part of the output is kept. With an overlap at least the
-network's receptive-field radius, the result equals running the whole image at once.
+network's receptive-field radius, the result equals running the whole image at once; the
+default overlap is that radius (the net's `context`) when the net says it, at least 8.
 Images go in and out of the network as float NCHW in [-1, 1] (engine.imaging.to_tensor).
 """
 
@@ -28,14 +29,23 @@ def sr_scale(model: Model) -> int:
     return scale
 
 
-def upscale(model: Model, image: np.ndarray, tile: int = 128, overlap: int = 8,
+DEFAULT_OVERLAP = 8
+
+
+def default_overlap(net) -> int:
+    """Tile overlap that makes tiling invisible: the net's receptive-field radius, at least 8."""
+    context = getattr(net, "context", None)
+    return max(DEFAULT_OVERLAP, context) if isinstance(context, int) else DEFAULT_OVERLAP
+
+
+def upscale(model: Model, image: np.ndarray, tile: int = 128, overlap: int | None = None,
             token: CancelToken | None = None) -> Operation[np.ndarray]:
     """Yields Progress per tile (a small preview every ~10 %); returns uint8 (H*s, W*s, 3)."""
     model.require_kind("sr")
     check_rgb(image, "image")
     tile = check_int("tile", tile, minimum=8)
-    overlap = check_int("overlap", overlap, minimum=0)
     net = model.net("sr")
+    overlap = check_int("overlap", default_overlap(net) if overlap is None else overlap, minimum=0)
     scale = sr_scale(model)
     device = device_of(net)
     height, width = image.shape[:2]

@@ -1,4 +1,5 @@
-"""Super-resolution: L1 on (bicubic-downsampled crop, crop) pairs; optional PatchGAN stage."""
+"""Super-resolution: L1 on (area-downsampled crop, crop) pairs, cosine learning rate;
+optional PatchGAN stage."""
 
 from __future__ import annotations
 
@@ -21,10 +22,22 @@ ADVERSARIAL_WEIGHT = 0.005   # small: the GAN term sharpens texture, L1 keeps th
 
 
 def downscale(hr: torch.Tensor, scale: int) -> torch.Tensor:
-    """Bicubic with antialiasing: how low-resolution inputs are made, in training and evaluation."""
-    lr = F.interpolate(hr, scale_factor=1 / scale, mode="bicubic", antialias=True,
-                       align_corners=False)
-    return lr.clamp(-1, 1)
+    """The low-resolution input, made as the evaluation and the editor's shrink make it.
+
+    engine.ops.evaluate shrinks a photo with engine.imaging.resize (OpenCV INTER_AREA: for a
+    whole factor, the mean of each scale x scale block) and gives the net uint8 pixels; so
+    here too: a box mean, rounded to the 256 levels of a uint8 image. (Until Dec 2026 this
+    was an antialiased bicubic, a wider, blurrier kernel than the evaluation's: the net
+    learned to undo a blur its real inputs do not have.)
+    """
+    lr = F.avg_pool2d(hr, scale)
+    return (torch.round((lr.clamp(-1, 1) + 1) * 127.5) / 127.5 - 1)
+
+
+def cosine_lr(base: float, iteration: int, total: int) -> float:
+    """Cosine decay from `base` at iteration 0 towards 0 at `total` (a function of the
+    iteration only, so a resumed run follows the same schedule)."""
+    return base * 0.5 * (1 + math.cos(math.pi * min(iteration, total) / max(total, 1)))
 
 
 def psnr(a: torch.Tensor, b: torch.Tensor, border: int) -> float:
@@ -43,7 +56,8 @@ class SRTask(Task):
         super().__init__(*args)
         o, device = self.o, self.ctx.device
         self.size, self.scale = o.size, o.scale
-        self.summary = (f"A compact x{o.scale} super-resolution net (SRVGG-style), trained with L1"
+        self.summary = (f"A compact x{o.scale} super-resolution net (SRVGG-style), trained with L1 "
+                        "on area-downscaled inputs, cosine learning rate"
                         + (" and a PatchGAN fine-tune." if o.adversarial else "."))
         self.images = self.load_images(o.data, max(2 * o.size, 512), "--data")
         self.data_source, self.image_count = str(o.data), len(self.images)
@@ -52,7 +66,7 @@ class SRTask(Task):
         self.net = registry.build("sr_compact", SRConfig(scale=o.scale, width=o.width,
                                                          blocks=o.blocks)).to(device).train()
         self.networks = {"sr": self.net}
-        lr = o.lr or 5e-4
+        self.base_lr = lr = o.lr or 5e-4
         self.optimizers = {"sr": self.adam(self.net.parameters(), lr, (0.9, 0.99))}
         if o.adversarial:
             self.d = registry.build("patchgan", PatchGANConfig(
@@ -74,6 +88,8 @@ class SRTask(Task):
         return to_tensor(np.stack(crops), self.ctx.device)
 
     def step(self, iteration: int) -> dict[str, float]:
+        for group in self.optimizers["sr"].param_groups:
+            group["lr"] = cosine_lr(self.base_lr, iteration, self.o.iters)
         hr = self.hr_batch()
         lr = downscale(hr, self.scale)
         sr = self.net(lr)
