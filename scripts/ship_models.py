@@ -3,7 +3,7 @@
     python scripts/ship_models.py --runs /work/runs --data /work/data/outdoor
     python scripts/ship_models.py --measure-only --data /work/data/outdoor   # after an engine change
 
-Expects the run folders scenes64 and outdoor64 (gan + encoder each), sr-x4, sr-x2, edges2outdoor, gray2color made by
+Expects the run folders landscapes64, scenes64 and outdoor64 (gan + encoder each), sr-x4, sr-x2, edges2outdoor, gray2color made by
 `python -m engine train` on the set built by `python -m engine.datasets outdoor`. Only the
 model itself is copied (config.json, *.safetensors, README.md, samples.png): no training
 state, cache or logs. Numbers go into each card's "Evaluation" section.
@@ -32,10 +32,10 @@ from engine.ops.evaluate import evaluate, list_images  # noqa: E402
 from engine.ops.translate import translate  # noqa: E402
 from engine.pairs import make_input  # noqa: E402
 
-GANS = ("scenes64", "outdoor64")
+GANS = ("landscapes64", "scenes64", "outdoor64")
 SRS = ("sr-x4", "sr-x2")
 MODELS = GANS + SRS + ("edges2outdoor", "gray2color")
-DISPLAY = {"scenes64": "Outdoor scenes 64 px, spatial latent", "outdoor64": "Outdoor scenes 64 px (DCGAN)", "sr-x4": "Super-resolution x4",
+DISPLAY = {"landscapes64": "Landscapes 64 px, spatial latent (photos + layered crops)", "scenes64": "Outdoor scenes 64 px, spatial latent", "outdoor64": "Outdoor scenes 64 px (DCGAN)", "sr-x4": "Super-resolution x4",
            "sr-x2": "Super-resolution x2",
            "edges2outdoor": "Edges to outdoor scene", "gray2color": "Grey to colour"}
 SHIPPED_FILES = ("config.json", "README.md", "samples.png")
