@@ -60,13 +60,13 @@ def bench_edit(model, settings: EditSettings, repeats: int, rate: float) -> dict
     z0 = random_z(g, 1, seed=3)[0]
 
     def run():
-        return drive(edit(model, constraints, z0, settings))
+        return drive(edit(model, constraints, z0=z0, settings=settings))
     seconds, results = median_time(run, repeats)
     flops = count_flops(run)  # FlopCounterMode counts forward and backward
     first_preview = []
     for _ in range(repeats):
         start = time.perf_counter()
-        for progress in edit(model, constraints, z0, settings):
+        for progress in edit(model, constraints, z0=z0, settings=settings):
             if progress.preview is not None:
                 first_preview.append(time.perf_counter() - start)
                 break

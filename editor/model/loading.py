@@ -45,7 +45,7 @@ def warm_up(model: checkpoints.Model) -> None:
     mask = np.zeros((size, size), bool)
     mask[: max(1, size // 8)] = True
     constraints = EditConstraints(color=np.zeros((size, size, 3), np.uint8), color_mask=mask)
-    drive(edit(model, constraints, None, EditSettings(starts=2, candidates=1, steps=2)))
+    drive(edit(model, constraints, settings=EditSettings(starts=2, candidates=1, steps=2)))
     average_z(model.generator())  # cached per weights: Average start never computes it on the GUI thread
 
 

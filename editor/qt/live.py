@@ -128,7 +128,8 @@ class LiveEdits(QObject):
 
         def work(token):
             from engine.ops.edit import edit
-            return edit(model, request.constraints, request.z0, request.settings, token)
+            return edit(model, request.constraints, z0=request.z0, settings=request.settings,
+                        token=token)
 
         job = self.runner.submit(work, "Live edit", tag=doc)
         job.progress.connect(lambda progress: self._progress(job, progress.preview))

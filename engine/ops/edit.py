@@ -82,7 +82,7 @@ def initial_latents(z0: torch.Tensor | None, starts: int, seed: int, scale: floa
     return (z0 + scales * noise).clamp(-1, 1)
 
 
-def edit(model: Model, constraints: EditConstraints, z0: np.ndarray | None = None,
+def edit(model: Model, constraints: EditConstraints, *, z0: np.ndarray | None = None,
          settings: EditSettings = EditSettings(), token: CancelToken | None = None
          ) -> Operation[EditResult]:
     started = time.perf_counter()

@@ -80,7 +80,8 @@ def edit_benchmark(model: Model, holdout_dir: str | os.PathLike, training_dir: s
     def run(constraints: EditConstraints, z0, label: str, offset: int) -> EditResult:
         check_cancel(token)
         step = next(counter)
-        op = edit(model, constraints, z0, dataclasses.replace(settings, seed=seed + offset), token)
+        op = edit(model, constraints, z0=z0,
+                  settings=dataclasses.replace(settings, seed=seed + offset), token=token)
         while True:
             try:
                 inner = next(op)

@@ -29,7 +29,7 @@ import cv2
 import numpy as np
 
 from ..errors import UserError
-from ..imaging import check_rgb
+from ..imaging import center_square, check_rgb
 from ..jobs import CancelToken, Operation, Progress
 from ._common import check_cancel, check_int
 from .guided import AffineModel, apply_affine, fit_affine, upsample_planes
@@ -43,7 +43,7 @@ STROKE_MEAN_SIGMA = 1 / 32  # window of a stroke's local mean colour, in units o
 CHANGED = 0.06          # RGB distance / (255 sqrt 3) above which a pixel counts as edited
 
 
-def transfer(photo: np.ndarray, before: np.ndarray, after: np.ndarray,
+def transfer(photo: np.ndarray, before: np.ndarray, after: np.ndarray, *,
              token: CancelToken | None = None, tile: int = 256,
              region: tuple[int, int, int, int] | None = None,
              constraints: EditConstraints | None = None,
@@ -94,8 +94,8 @@ def transfer(photo: np.ndarray, before: np.ndarray, after: np.ndarray,
 
 def check_region(region, width: int, height: int) -> tuple[int, int, int, int]:
     if region is None:
-        side = min(width, height)
-        return (width - side) // 2, (height - side) // 2, side, side
+        x, y, side = center_square(width, height)
+        return x, y, side, side
     try:
         x, y, w, h = (int(v) for v in region)
     except (TypeError, ValueError):

@@ -78,8 +78,8 @@ def evaluate_tuning(model: Model, images_dir: str | os.PathLike, max_images: int
                 generate(generator, z), generate(tuned.generator, z))]))
         if edits:
             for name, m in (("tuned", with_generator(model, tuned.generator)), ("untuned", model)):
-                result = yield from _relay(edit(m, constraints, projected.z, EditSettings(),
-                                                token), index, len(files), f"{path.name}: edit")
+                result = yield from _relay(edit(m, constraints, z0=projected.z, settings=EditSettings(),
+                                                token=token), index, len(files), f"{path.name}: edit")
                 image = result.images[0]
                 row[f"miss_{name}"] = [_miss(image, rgb, mask) for (rgb, _), mask in zip(STROKES, masks)]
         rows.append(row)

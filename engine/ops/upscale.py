@@ -38,7 +38,7 @@ def default_overlap(net) -> int:
     return max(DEFAULT_OVERLAP, context) if isinstance(context, int) else DEFAULT_OVERLAP
 
 
-def upscale(model: Model, image: np.ndarray, tile: int = 128, overlap: int | None = None,
+def upscale(model: Model, image: np.ndarray, *, tile: int = 128, overlap: int | None = None,
             token: CancelToken | None = None) -> Operation[np.ndarray]:
     """Yields Progress per tile (a small preview every ~10 %); returns uint8 (H*s, W*s, 3)."""
     model.require_kind("sr")

@@ -43,7 +43,7 @@ def test_red_stroke_on_top_rows_makes_them_redder_and_changes_the_rest_less(gan)
     gains, inside, outside = [], [], []
     for seed in (0, 2, 3):  # a few start images: the tiny model entangles sky and ground
         z0, before = start(gan, seed)
-        result = drive(edit(gan, EditConstraints(color=color, color_mask=mask), z0, FAST))
+        result = drive(edit(gan, EditConstraints(color=color, color_mask=mask), z0=z0, settings=FAST))
         best = result.images[0]
         gains.append(redness(best, mask) - redness(before, mask))
         change = np.abs(best.astype(float) - before).mean(axis=2)
@@ -61,7 +61,7 @@ def test_sketch_stroke_raises_edge_energy_along_it(gan):
     ratios = []
     for seed in (0, 2, 3):
         z0, before = start(gan, seed)
-        result = drive(edit(gan, EditConstraints(sketch_mask=line), z0, EditSettings(starts=8)))
+        result = drive(edit(gan, EditConstraints(sketch_mask=line), z0=z0, settings=EditSettings(starts=8)))
         ratios.append(edge_energy(result.images[0], near) / edge_energy(before, near))
     assert np.mean(ratios) > 1.2 and min(ratios) > 0.9
 
@@ -69,7 +69,7 @@ def test_sketch_stroke_raises_edge_energy_along_it(gan):
 def test_warp_moves_the_patch_toward_its_target(gan):
     z0, before = start(gan, seed=4)
     warp = Warp(x0=5, y0=5, x1=11, y1=11, size=6)
-    result = drive(edit(gan, EditConstraints(warps=[warp]), z0, FAST))
+    result = drive(edit(gan, EditConstraints(warps=[warp]), z0=z0, settings=FAST))
     source = before[2:8, 2:8].astype(float)
 
     def distance(image):
@@ -92,7 +92,7 @@ def test_results_are_ranked_with_previews_of_the_best(gan):
     mask[10:, :] = True
     color = np.full((16, 16, 3), 40, np.uint8)
     seen = []
-    result = drive(edit(gan, EditConstraints(color=color, color_mask=mask), z0, FAST),
+    result = drive(edit(gan, EditConstraints(color=color, color_mask=mask), z0=z0, settings=FAST),
                    seen.append)
     assert result.z.shape == (4, 8) and result.images.shape == (4, 16, 16, 3)
     assert result.costs.shape == (4,) and np.all(np.diff(result.costs) >= 0)
@@ -117,7 +117,7 @@ def test_without_z0_random_starts_still_satisfy_a_stroke(gan):
     mask[:, :5] = True
     color = np.zeros((16, 16, 3), np.uint8)
     color[..., 2] = 240
-    result = drive(edit(gan, EditConstraints(color=color, color_mask=mask), None, FAST))
+    result = drive(edit(gan, EditConstraints(color=color, color_mask=mask), z0=None, settings=FAST))
     blue = result.images[0].astype(float)[mask]
     assert np.mean(blue[:, 2] - blue[:, :2].mean(1)) > 30
 
@@ -128,7 +128,7 @@ def test_plateau_stops_early(gan):
     mask[:4] = True
     settings = EditSettings(starts=4, steps=200, patience=3, plateau=1.0)
     result = drive(edit(gan, EditConstraints(color=np.zeros((16, 16, 3), np.uint8),
-                                                        color_mask=mask), z0, settings))
+                                                        color_mask=mask), z0=z0, settings=settings))
     assert result.steps == 6  # never before 2 x patience steps
 
 
@@ -136,7 +136,7 @@ def test_cancel_from_progress_callback_stops_within_one_step(gan):
     z0, _ = start(gan)
     mask = np.ones((16, 16), bool)
     constraints = EditConstraints(color=np.zeros((16, 16, 3), np.uint8), color_mask=mask)
-    seen = run_cancelled_at(2, lambda token: edit(gan, constraints, z0, FAST, token))
+    seen = run_cancelled_at(2, lambda token: edit(gan, constraints, z0=z0, settings=FAST, token=token))
     assert seen == [1, 2]
 
 
@@ -176,19 +176,19 @@ def test_bad_constraints_are_user_errors(gan, make, message):
 def test_bad_settings_are_user_errors(gan, settings, message):
     color, mask = _stroke()
     with pytest.raises(UserError, match=message):
-        drive(edit(gan, EditConstraints(color=color, color_mask=mask), None, settings))
+        drive(edit(gan, EditConstraints(color=color, color_mask=mask), z0=None, settings=settings))
 
 
 def test_bad_latent_and_missing_discriminator(gan):
     color, mask = _stroke()
     constraints = EditConstraints(color=color, color_mask=mask)
     with pytest.raises(UserError, match="length 8"):
-        drive(edit(gan, constraints, np.zeros(5, np.float32)))
+        drive(edit(gan, constraints, z0=np.zeros(5, np.float32)))
     with pytest.raises(UserError, match="NaN"):
-        drive(edit(gan, constraints, np.full(8, np.nan, np.float32)))
+        drive(edit(gan, constraints, z0=np.full(8, np.nan, np.float32)))
     del gan.networks["discriminator"]
     with pytest.raises(UserError, match="discriminator"):
-        drive(edit(gan, constraints, None, EditSettings(realism_weight=1.0)))
+        drive(edit(gan, constraints, z0=None, settings=EditSettings(realism_weight=1.0)))
 
 
 def test_keep_weight_holds_the_unpainted_part_of_a_fixed_image(gan):
@@ -202,7 +202,8 @@ def test_keep_weight_holds_the_unpainted_part_of_a_fixed_image(gan):
         for seed in (0, 2):
             z0, before = start(gan, seed)
             settings = dataclasses.replace(FAST, keep_weight=weight)
-            best = drive(edit(gan, EditConstraints(color=color, color_mask=mask), z0, settings)).images[0]
+            best = drive(edit(gan, EditConstraints(color=color, color_mask=mask), z0=z0,
+                              settings=settings)).images[0]
             changes.append(np.abs(best.astype(float) - before).mean(axis=2)[~mask].mean())
         outside[weight] = np.mean(changes)
     assert outside[4.0] < outside[0.0]

@@ -59,7 +59,7 @@ def test_fixed_image_is_kept_exactly_outside_the_margin(gan):
     before = generate(generator, z0).astype(int)
     constraints = _blob()
     seen = []
-    result = drive(edit(gan, constraints, z0, FAST), seen.append)
+    result = drive(edit(gan, constraints, z0=z0, settings=FAST), seen.append)
     outside = ~free_region(constraints, 16, FAST.keep_margin)
     for image in list(result.images) + [p.preview for p in seen if p.preview is not None]:
         assert np.abs(image.astype(int) - before)[outside].max() <= 1
@@ -78,7 +78,7 @@ def test_keep_weight_zero_lets_the_whole_image_move(gan):
     color[mask] = (230, 30, 30)
     constraints = EditConstraints(color=color, color_mask=mask)
     outside = ~free_region(constraints, 16, FAST.keep_margin)
-    loose = drive(edit(gan, constraints, z0, dataclasses.replace(FAST, keep_weight=0))).images[0]
+    loose = drive(edit(gan, constraints, z0=z0, settings=dataclasses.replace(FAST, keep_weight=0))).images[0]
     assert np.abs(loose.astype(int) - before)[outside].mean() > 2
 
 
@@ -88,7 +88,7 @@ def test_warp_moves_the_patch_visibly_and_keeps_the_rest(gan):
     before = generate(generator, z0)
     warp = Warp(x0=5, y0=5, x1=11, y1=11, size=6)
     constraints = EditConstraints(warps=[warp])
-    result = drive(edit(gan, constraints, z0, FAST)).images[0]
+    result = drive(edit(gan, constraints, z0=z0, settings=FAST)).images[0]
     moved, _ = paste_warps(before[None], [warp])
     core = np.abs(result[10:12, 10:12].astype(int) - moved[0, 10:12, 10:12]).max()
     assert core <= 1                                      # the patch is there, as it was

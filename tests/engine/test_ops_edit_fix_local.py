@@ -44,7 +44,7 @@ def test_fix_edit_keeps_the_far_codes_of_the_fixed_latent(tmp_path):
     color = np.zeros((16, 16, 3), np.uint8)
     color[mask] = (230, 40, 40)
     settings = EditSettings(starts=4, candidates=4, steps=5, plateau=0, keep_margin=1, pool=32)
-    result = drive(edit(model, EditConstraints(color=color, color_mask=mask), z0, settings))
+    result = drive(edit(model, EditConstraints(color=color, color_mask=mask), z0=z0, settings=settings))
     local0 = z0[4:].reshape(2, 4, 4)
     for z in result.z:
         local = z[4:].reshape(2, 4, 4)

@@ -34,7 +34,7 @@ def test_pool_keeps_the_lowest_cost_samples_in_order():
 
 def _first_cost(model, constraints, settings):
     costs = []
-    drive(edit(model, constraints, None, settings), lambda p: costs.append(p.metrics["cost"]))
+    drive(edit(model, constraints, z0=None, settings=settings), lambda p: costs.append(p.metrics["cost"]))
     return costs[0]
 
 

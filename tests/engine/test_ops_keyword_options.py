@@ -10,6 +10,7 @@ import inspect
 import pytest
 
 from engine.ops.colorize import colorize
+from engine.ops.edit import edit
 from engine.ops.evaluate import evaluate
 from engine.ops.fill import fill
 from engine.ops.fill_eval import evaluate_fill
@@ -17,13 +18,16 @@ from engine.ops.inpaint import inpaint
 from engine.ops.interpolate import interpolate
 from engine.ops.project import project
 from engine.ops.translate import translate
+from engine.ops.transfer import transfer
 from engine.ops.tune import tune
+from engine.ops.upscale import upscale
 
 MAIN = {project: ("model", "image"), inpaint: ("model", "image", "mask"),
         fill: ("model", "image", "mask"), tune: ("model", "image", "pivot"),
         interpolate: ("z0", "z1"), translate: ("model", "image"),
         colorize: ("model", "net", "image"), evaluate: ("model", "images_dir"),
-        evaluate_fill: ("model", "images_dir")}
+        evaluate_fill: ("model", "images_dir"), edit: ("model", "constraints"),
+        transfer: ("photo", "before", "after"), upscale: ("model", "image")}
 
 
 @pytest.mark.parametrize("op", list(MAIN), ids=lambda op: op.__name__)

@@ -131,8 +131,8 @@ def test_other_ops_use_the_tuned_generator(gan, projected):
     settings = EditSettings(starts=2, candidates=1, steps=2)
     constraints = EditConstraints(color=color, color_mask=mask)
     # with the strokes' region tiny and few steps, the tuned edit stays near the tuned image
-    ours = drive(edit(tuned_model, constraints, start.z, settings)).images[0]
-    theirs = drive(edit(gan, constraints, start.z, settings)).images[0]
+    ours = drive(edit(tuned_model, constraints, z0=start.z, settings=settings)).images[0]
+    theirs = drive(edit(gan, constraints, z0=start.z, settings=settings)).images[0]
     assert psnr(ours, photo) > psnr(theirs, photo)
     hole = np.zeros((size, size), bool)
     hole[6:10, 6:10] = True

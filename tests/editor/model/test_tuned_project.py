@@ -77,8 +77,8 @@ def test_round_trip_restores_the_tuned_generator(gan, tuned_doc, tmp_path, name)
     assert np.array_equal(photo.projected_image, doc.photo.projected_image)
     # and the ops on the opened document use it
     assert model_for(gan, photo).generator() is photo.tuned.generator
-    result = edit(model_for(gan, photo), loading_constraints(16), photo.z_projected,
-                  EditSettings(starts=2, candidates=1, steps=1))
+    result = edit(model_for(gan, photo), loading_constraints(16), z0=photo.z_projected,
+                  settings=EditSettings(starts=2, candidates=1, steps=1))
     for _ in result:
         pass
 

@@ -43,10 +43,10 @@ def test_the_search_on_release_starts_from_the_live_latent(window, qtbot, monkey
     calls = []   # (starts, z0, keep_weight) of every search, live or not (worker threads)
     real_edit = edit_op.edit
 
-    def spy(model, constraints, z0=None, settings=None, token=None):
+    def spy(model, constraints, *, z0=None, settings=None, token=None):
         calls.append((settings.starts, None if z0 is None else np.array(z0),
                       settings.keep_weight))
-        return real_edit(model, constraints, z0, settings, token)
+        return real_edit(model, constraints, z0=z0, settings=settings, token=token)
 
     monkeypatch.setattr(edit_op, "edit", spy)
     taken = []
