@@ -58,6 +58,7 @@ class EditRequest:
     z0: np.ndarray | None
     settings: EditSettings
     revision: int
+    start: np.ndarray | None = None   # a latent to try first (the last live search's best)
 
     @property
     def keeps_outside(self) -> bool:

@@ -254,8 +254,8 @@ class EditorController(ProjectIO, QObject):
 
         def work(token):
             from engine.ops.edit import edit  # first use imports the losses: off the GUI thread
-            return edit(model, request.constraints, z0=request.z0, settings=request.settings,
-                        token=token)
+            return edit(model, request.constraints, z0=request.z0, start=request.start,
+                        settings=request.settings, token=token)
 
         job = self.edits.submit(work, "Edit", tag=(doc, request.revision))
         return watch(job, progress=lambda progress: self._edit_progress(job, progress),

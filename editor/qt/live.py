@@ -3,11 +3,11 @@ on the strokes so far plus the one being drawn, and the pad shows each result as
 
 One short search runs at a time; mouse moves while it runs only replace the waiting request,
 so the newest stroke is searched next (latest wins) and the GUI thread never waits. Each
-search warm-starts from the previous one's best latent: it is the first of the starts, the
-others are perturbations of it. A fixed image (Fix) or a warp keeps the document's own
-anchor instead, since the edit op blends with the anchor's image (engine.ops.edit takes no
-separate initial latents). On release the controller's full search takes over, warm-started
-from the last live latent (`take_warm`).
+search warm-starts from the previous one's best latent: it is the first of the starts. Without
+an anchor the others are perturbations of it; with a fixed image (Fix) or a warp the document's
+anchor stays the anchor (the blend, the codes that may not move) and the warm latent is only
+tried first (`start` of engine.ops.edit). On release the controller's full search takes over,
+warm-started from the last live latent (`take_warm`).
 """
 
 from __future__ import annotations
@@ -39,11 +39,14 @@ def live_settings(settings: EditSettings) -> EditSettings:
 
 
 def warm_started(request: EditRequest, warm: np.ndarray | None) -> EditRequest:
-    """The request starting from `warm` where the document has no anchor of its own. The
-    keep and closeness terms are off: they would hold the result to `warm`'s image, which is
+    """The request starting from `warm`. With an anchor of the document's own (Fix, a warp)
+    `warm` is tried first and the anchor stays. Without one `warm` becomes the anchor with
+    the keep and closeness terms off: they would hold the result to `warm`'s image, which is
     only a starting point (without Fix the search explores freely)."""
-    if warm is None or request.z0 is not None:
+    if warm is None:
         return request
+    if request.z0 is not None:
+        return dataclasses.replace(request, start=warm)
     settings = dataclasses.replace(request.settings, keep_weight=0.0, closeness_weight=0.0)
     return dataclasses.replace(request, z0=warm, settings=settings)
 
@@ -128,8 +131,8 @@ class LiveEdits(QObject):
 
         def work(token):
             from engine.ops.edit import edit
-            return edit(model, request.constraints, z0=request.z0, settings=request.settings,
-                        token=token)
+            return edit(model, request.constraints, z0=request.z0, start=request.start,
+                        settings=request.settings, token=token)
 
         job = self.runner.submit(work, "Live edit", tag=doc)
         job.progress.connect(lambda progress: self._progress(job, progress.preview))

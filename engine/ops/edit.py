@@ -3,7 +3,9 @@
 `settings.starts` latents are optimised together in one batch with Adam on w, z = tanh(w).
 With a current latent z0, it is one start and the others are perturbations of it at growing
 scales (with a fixed image, half of them fresh prior samples instead); without one, all
-starts are random prior samples. Each start's cost:
+starts are random prior samples. `start` (e.g. the previous search's best latent while the
+user is still drawing) replaces the first start; z0 stays the anchor (the fixed image, the
+closeness term, the codes a Fix edit may not move). Each start's cost:
 
     colour + sketch_weight x sketch + warp + closeness_weight x mean((z - z0)^2)
     + keep_weight x masked mse(G(z), fixed image, seam ring)
@@ -83,6 +85,7 @@ def initial_latents(z0: torch.Tensor | None, starts: int, seed: int, scale: floa
 
 
 def edit(model: Model, constraints: EditConstraints, *, z0: np.ndarray | None = None,
+         start: np.ndarray | None = None,
          settings: EditSettings = EditSettings(), token: CancelToken | None = None
          ) -> Operation[EditResult]:
     started = time.perf_counter()
@@ -93,13 +96,10 @@ def edit(model: Model, constraints: EditConstraints, *, z0: np.ndarray | None = 
     if settings.realism_weight > 0 and discriminator is None:
         raise UserError(f"model '{model.name}' has no discriminator, so realism_weight must be 0")
     device = device_of(generator)
-    anchor = None
-    if z0 is not None:
-        z0 = np.asarray(z0)
-        if z0.ndim != 1:
-            raise UserError(f"z0 must be one latent vector, got shape {tuple(z0.shape)}")
-        anchor = latent_tensor(check_latents(z0, generator.z_dim), device)
-    z_start, cost_of, blend, held = _setup(generator, constraints, anchor, settings, size, device)
+    anchor = _one_latent("z0", z0, generator.z_dim, device)
+    first = _one_latent("start", start, generator.z_dim, device)
+    z_start, cost_of, blend, held = _setup(generator, constraints, anchor, first, settings,
+                                           size, device)
 
     w = to_param(z_start).requires_grad_(True)
     optimizer = torch.optim.Adam([w], lr=settings.lr)
@@ -148,8 +148,17 @@ def edit(model: Model, constraints: EditConstraints, *, z0: np.ndarray | None = 
                       steps=done, seconds=time.perf_counter() - started)
 
 
+def _one_latent(name: str, z, z_dim: int, device: torch.device) -> torch.Tensor | None:
+    if z is None:
+        return None
+    z = np.asarray(z)
+    if z.ndim != 1:
+        raise UserError(f"{name} must be one latent vector, got shape {tuple(z.shape)}")
+    return latent_tensor(check_latents(z, z_dim), device)
+
+
 def _setup(generator, constraints: EditConstraints, anchor: torch.Tensor | None,
-           settings: EditSettings, size: int, device: torch.device):
+           first: torch.Tensor | None, settings: EditSettings, size: int, device: torch.device):
     """The starts, the constraints' cost, the blend with a fixed image (or None) and the
     map that holds the latent entries a Fix edit may not change (or None)."""
     z_start = initial_latents(anchor, settings.starts, settings.seed, settings.perturbation,
@@ -179,6 +188,8 @@ def _setup(generator, constraints: EditConstraints, anchor: torch.Tensor | None,
     if fresh and settings.pool > fresh and not (anchor is None and constraints.warps):
         z_start[-fresh:] = best_of_pool(generator, cost_of, settings.pool, fresh,
                                         settings.seed + 2, device, blend, held)
+    if first is not None:
+        z_start[:1] = first
     if held is not None:
         z_start = held(z_start)
     return z_start, cost_of, blend, held

@@ -6,6 +6,7 @@ import dataclasses
 import numpy as np
 import pytest
 
+from engine.errors import UserError
 from engine.jobs import drive
 from engine.ops.constraints import paste_warps
 from engine.ops.edit import edit
@@ -94,3 +95,29 @@ def test_warp_moves_the_patch_visibly_and_keeps_the_rest(gan):
     assert core <= 1                                      # the patch is there, as it was
     outside = ~free_region(constraints, 16, FAST.keep_margin)
     assert np.abs(result.astype(int) - before)[outside].max() <= 1
+
+
+def test_start_is_tried_first_while_the_fixed_image_stays_the_anchor(gan):
+    generator = gan.generator()
+    z0, warm = random_z(generator, 2, 5)
+    before = generate(generator, z0).astype(int)
+    constraints = _blob()
+    settings = dataclasses.replace(FAST, steps=1, candidates=FAST.starts, pool=0)
+    tried = drive(edit(gan, constraints, z0=z0, start=warm, settings=settings)).z
+    plain = drive(edit(gan, constraints, z0=z0, settings=settings)).z
+    # After one step the candidates are the starts themselves: the warm latent is among them.
+    assert np.abs(tried - warm).max(axis=1).min() < 0.02   # up to the tanh clip (Z_LIMIT)
+    assert np.abs(plain - warm).max(axis=1).min() > 0.1
+    # z0 is still the anchor: outside the margin every result is the fixed image.
+    result = drive(edit(gan, constraints, z0=z0, start=warm, settings=FAST))
+    outside = ~free_region(constraints, 16, FAST.keep_margin)
+    for image in result.images:
+        assert np.abs(image.astype(int) - before)[outside].max() <= 1
+
+
+def test_start_must_be_one_latent_of_the_models_size(gan):
+    z = random_z(gan.generator(), 2, 5)
+    with pytest.raises(UserError, match="start must be one latent"):
+        drive(edit(gan, _blob(), z0=z[0], start=z, settings=FAST))
+    with pytest.raises(UserError, match="this model needs length"):
+        drive(edit(gan, _blob(), z0=z[0], start=z[0, :3], settings=FAST))

@@ -43,7 +43,8 @@ def test_the_search_on_release_starts_from_the_live_latent(window, qtbot, monkey
     calls = []   # (starts, z0, keep_weight) of every search, live or not (worker threads)
     real_edit = edit_op.edit
 
-    def spy(model, constraints, *, z0=None, settings=None, token=None):
+    def spy(model, constraints, *, z0=None, start=None, settings=None, token=None):
+        assert start is None   # without an anchor the warm latent is the search's z0
         calls.append((settings.starts, None if z0 is None else np.array(z0),
                       settings.keep_weight))
         return real_edit(model, constraints, z0=z0, settings=settings, token=token)
@@ -65,6 +66,42 @@ def test_the_search_on_release_starts_from_the_live_latent(window, qtbot, monkey
     assert np.array_equal(z0, taken[-1]) and keep == 0
     assert c.doc.edit_request(c.edit_settings).z0 is None   # the document has no anchor
     assert c.live.take_warm(c.doc) is None   # used once
+
+
+def test_with_fix_the_searches_keep_the_anchor_and_try_the_live_latent_first(window, qtbot,
+                                                                          monkeypatch):
+    import engine.ops.edit as edit_op
+    c, canvas = window.controller, window.canvas
+    qtbot.keyClick(window, Qt.Key_F)
+    assert c.doc.state.fixed
+    anchor = c.doc.state.z_start
+    calls = []   # (starts, z0, start) of every search, live or not (worker threads)
+    real_edit = edit_op.edit
+
+    def spy(model, constraints, *, z0=None, start=None, settings=None, token=None):
+        calls.append((settings.starts, z0, start))
+        return real_edit(model, constraints, z0=z0, start=start, settings=settings, token=token)
+
+    monkeypatch.setattr(edit_op, "edit", spy)
+    taken = []
+    take_warm = c.live.take_warm
+    c.live.take_warm = lambda doc: (taken.append(take_warm(doc)), taken[-1])[1]
+    qtbot.mousePress(canvas, Qt.LeftButton, pos=widget_point(canvas, 1.5, 8.5))
+    with qtbot.waitSignal(c.live.updated, timeout=EDIT_TIMEOUT):
+        qtbot.mouseMove(canvas, widget_point(canvas, 6.5, 8.5))
+    with qtbot.waitSignal(c.live.updated, timeout=EDIT_TIMEOUT):
+        qtbot.mouseMove(canvas, widget_point(canvas, 11.5, 8.5))
+    with qtbot.waitSignal(c.editEnded, timeout=EDIT_TIMEOUT,
+                          check_params_cb=lambda outcome: outcome != "cancelled") as ended:
+        qtbot.mouseRelease(canvas, Qt.LeftButton, pos=widget_point(canvas, 11.5, 8.5))
+    assert ended.args == ["applied"]
+    live = [call for call in calls if call[0] != c.edit_settings.starts]
+    assert live[0][2] is None                      # the drag's first search: cold
+    assert all(start is not None for _, _, start in live[1:])   # later ones warm-start
+    starts, z0, start = calls[-1]
+    assert starts == c.edit_settings.starts         # the full search on release
+    assert all(np.array_equal(call[1], anchor) for call in calls)   # Fix's anchor throughout
+    assert taken[-1] is not None and np.array_equal(start, taken[-1])
 
 
 def test_edit_settings_turns_live_edits_off_and_it_is_remembered(make_window, qtbot):
