@@ -50,13 +50,7 @@ def transfer(photo: np.ndarray, before: np.ndarray, after: np.ndarray, *,
              margin: float | None = None) -> Operation[np.ndarray]:
     """Yields Progress per strip; returns the edited photo (uint8, the photo's size)."""
     check_rgb(photo, "photo")
-    check_rgb(before, "before image")
-    check_rgb(after, "after image")
-    if before.shape != after.shape:
-        raise UserError(f"before and after images differ in size: {before.shape[1]}x{before.shape[0]} "
-                        f"vs {after.shape[1]}x{after.shape[0]}")
-    if before.shape[0] != before.shape[1]:
-        raise UserError("before and after images must be square (the model's resolution)")
+    check_before_after(before, after)
     tile = check_int("tile", tile)
     n = before.shape[0]
     margin = MARGIN * n if margin is None else float(margin)
@@ -90,6 +84,17 @@ def transfer(photo: np.ndarray, before: np.ndarray, after: np.ndarray, *,
                                                   start, end, left, right)
         yield Progress(index, len(strips), "transferring")
     return out
+
+
+def check_before_after(before: np.ndarray, after: np.ndarray) -> None:
+    """The projected and the edited image: RGB, the same size, square (model resolution)."""
+    check_rgb(before, "before image")
+    check_rgb(after, "after image")
+    if before.shape != after.shape:
+        raise UserError(f"before and after images differ in size: {before.shape[1]}x{before.shape[0]} "
+                        f"vs {after.shape[1]}x{after.shape[0]}")
+    if before.shape[0] != before.shape[1]:
+        raise UserError("before and after images must be square (the model's resolution)")
 
 
 def check_region(region, width: int, height: int) -> tuple[int, int, int, int]:

@@ -21,11 +21,10 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from ..errors import UserError
 from ..imaging import check_rgb
 from ..jobs import CancelToken, Operation, Progress
 from ._common import check_cancel, check_int
-from .transfer import check_region
+from .transfer import check_before_after, check_region
 
 _GAIN_EPS = 0.01          # variance (in [0,1]^2 units) added to both terms of the gain
 _GAIN_RANGE = (0.25, 4.0)
@@ -36,13 +35,7 @@ def transfer_flow(photo: np.ndarray, before: np.ndarray, after: np.ndarray,
              region: tuple[int, int, int, int] | None = None) -> Operation[np.ndarray]:
     """Yields Progress per strip; returns the edited photo (uint8, the photo's size)."""
     check_rgb(photo, "photo")
-    check_rgb(before, "before image")
-    check_rgb(after, "after image")
-    if before.shape != after.shape:
-        raise UserError(f"before and after images differ in size: {before.shape[1]}x{before.shape[0]} "
-                        f"vs {after.shape[1]}x{after.shape[0]}")
-    if before.shape[0] != before.shape[1]:
-        raise UserError("before and after images must be square (the model's resolution)")
+    check_before_after(before, after)
     tile = check_int("tile", tile)
     height, width = photo.shape[:2]
     region = check_region(region, width, height)

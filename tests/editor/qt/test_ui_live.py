@@ -3,12 +3,38 @@ the search on release gives the candidates, and Edit settings turns it off (reme
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialogButtonBox
 
 from editor.qt.dialogs.edit_settings import EditSettingsDialog
 from ui_helpers import EDIT_TIMEOUT, drag, shown_pixel, wait_loaded, widget_point
+
+
+class Search(NamedTuple):
+    starts: int
+    z0: np.ndarray | None
+    start: np.ndarray | None
+    keep_weight: float
+
+
+def record_searches(monkeypatch, c) -> tuple[list[Search], list]:
+    """Every edit search, live or not (they run on worker threads), and every latent the
+    search on release took from the live searches."""
+    import engine.ops.edit as edit_op
+    calls, taken = [], []
+    real_edit, take_warm = edit_op.edit, c.live.take_warm
+
+    def spy(model, constraints, *, z0=None, start=None, settings=None, token=None):
+        calls.append(Search(settings.starts, None if z0 is None else np.array(z0),
+                            None if start is None else np.array(start), settings.keep_weight))
+        return real_edit(model, constraints, z0=z0, start=start, settings=settings, token=token)
+
+    monkeypatch.setattr(edit_op, "edit", spy)
+    c.live.take_warm = lambda doc: (taken.append(take_warm(doc)), taken[-1])[1]
+    return calls, taken
 
 
 def test_a_drag_shows_live_results_then_the_candidates_after_release(window, qtbot):
@@ -38,54 +64,31 @@ def test_a_drag_shows_live_results_then_the_candidates_after_release(window, qtb
 
 
 def test_the_search_on_release_starts_from_the_live_latent(window, qtbot, monkeypatch):
-    import engine.ops.edit as edit_op
     c, canvas = window.controller, window.canvas
-    calls = []   # (starts, z0, keep_weight) of every search, live or not (worker threads)
-    real_edit = edit_op.edit
-
-    def spy(model, constraints, *, z0=None, start=None, settings=None, token=None):
-        assert start is None   # without an anchor the warm latent is the search's z0
-        calls.append((settings.starts, None if z0 is None else np.array(z0),
-                      settings.keep_weight))
-        return real_edit(model, constraints, z0=z0, settings=settings, token=token)
-
-    monkeypatch.setattr(edit_op, "edit", spy)
-    taken = []
-    take_warm = c.live.take_warm
-    c.live.take_warm = lambda doc: (taken.append(take_warm(doc)), taken[-1])[1]
+    calls, taken = record_searches(monkeypatch, c)
     qtbot.mousePress(canvas, Qt.LeftButton, pos=widget_point(canvas, 1.5, 8.5))
     with qtbot.waitSignal(c.live.updated, timeout=EDIT_TIMEOUT):
         qtbot.mouseMove(canvas, widget_point(canvas, 9.5, 8.5))
-    assert calls[0][1] is None   # the drag's first search: random starts (no Fix)
+    assert calls[0].z0 is None   # the drag's first search: random starts (no Fix)
     with qtbot.waitSignal(c.editEnded, timeout=EDIT_TIMEOUT,
                           check_params_cb=lambda outcome: outcome != "cancelled"):
         qtbot.mouseRelease(canvas, Qt.LeftButton, pos=widget_point(canvas, 9.5, 8.5))
-    starts, z0, keep = calls[-1]
-    assert starts == c.edit_settings.starts   # the full search, not a live one
+    assert all(call.start is None for call in calls)   # without an anchor warm is the z0
+    last = calls[-1]
+    assert last.starts == c.edit_settings.starts   # the full search, not a live one
     assert taken == [taken[-1]] and taken[-1] is not None
-    assert np.array_equal(z0, taken[-1]) and keep == 0
+    assert np.array_equal(last.z0, taken[-1]) and last.keep_weight == 0
     assert c.doc.edit_request(c.edit_settings).z0 is None   # the document has no anchor
     assert c.live.take_warm(c.doc) is None   # used once
 
 
 def test_with_fix_the_searches_keep_the_anchor_and_try_the_live_latent_first(window, qtbot,
                                                                           monkeypatch):
-    import engine.ops.edit as edit_op
     c, canvas = window.controller, window.canvas
     qtbot.keyClick(window, Qt.Key_F)
     assert c.doc.state.fixed
     anchor = c.doc.state.z_start
-    calls = []   # (starts, z0, start) of every search, live or not (worker threads)
-    real_edit = edit_op.edit
-
-    def spy(model, constraints, *, z0=None, start=None, settings=None, token=None):
-        calls.append((settings.starts, z0, start))
-        return real_edit(model, constraints, z0=z0, start=start, settings=settings, token=token)
-
-    monkeypatch.setattr(edit_op, "edit", spy)
-    taken = []
-    take_warm = c.live.take_warm
-    c.live.take_warm = lambda doc: (taken.append(take_warm(doc)), taken[-1])[1]
+    calls, taken = record_searches(monkeypatch, c)
     qtbot.mousePress(canvas, Qt.LeftButton, pos=widget_point(canvas, 1.5, 8.5))
     with qtbot.waitSignal(c.live.updated, timeout=EDIT_TIMEOUT):
         qtbot.mouseMove(canvas, widget_point(canvas, 6.5, 8.5))
@@ -95,13 +98,13 @@ def test_with_fix_the_searches_keep_the_anchor_and_try_the_live_latent_first(win
                           check_params_cb=lambda outcome: outcome != "cancelled") as ended:
         qtbot.mouseRelease(canvas, Qt.LeftButton, pos=widget_point(canvas, 11.5, 8.5))
     assert ended.args == ["applied"]
-    live = [call for call in calls if call[0] != c.edit_settings.starts]
-    assert live[0][2] is None                      # the drag's first search: cold
-    assert all(start is not None for _, _, start in live[1:])   # later ones warm-start
-    starts, z0, start = calls[-1]
-    assert starts == c.edit_settings.starts         # the full search on release
-    assert all(np.array_equal(call[1], anchor) for call in calls)   # Fix's anchor throughout
-    assert taken[-1] is not None and np.array_equal(start, taken[-1])
+    live = [call for call in calls if call.starts != c.edit_settings.starts]
+    assert live[0].start is None                   # the drag's first search: cold
+    assert all(call.start is not None for call in live[1:])   # later ones warm-start
+    last = calls[-1]
+    assert last.starts == c.edit_settings.starts    # the full search on release
+    assert all(np.array_equal(call.z0, anchor) for call in calls)   # Fix's anchor throughout
+    assert taken[-1] is not None and np.array_equal(last.start, taken[-1])
 
 
 def test_edit_settings_turns_live_edits_off_and_it_is_remembered(make_window, qtbot):
