@@ -85,9 +85,8 @@ def initial_latents(z0: torch.Tensor | None, starts: int, seed: int, scale: floa
 
 
 def edit(model: Model, constraints: EditConstraints, *, z0: np.ndarray | None = None,
-         start: np.ndarray | None = None,
-         settings: EditSettings = EditSettings(), token: CancelToken | None = None
-         ) -> Operation[EditResult]:
+         start: np.ndarray | None = None, settings: EditSettings = EditSettings(),
+         token: CancelToken | None = None) -> Operation[EditResult]:
     started = time.perf_counter()
     settings = check_settings(settings)
     generator, discriminator, _ = gan_networks(model, optimising=True)
@@ -97,10 +96,9 @@ def edit(model: Model, constraints: EditConstraints, *, z0: np.ndarray | None = 
         raise UserError(f"model '{model.name}' has no discriminator, so realism_weight must be 0")
     device = device_of(generator)
     anchor = _one_latent("z0", z0, generator.z_dim, device)
-    first = _one_latent("start", start, generator.z_dim, device)
-    z_start, cost_of, blend, held = _setup(generator, constraints, anchor, first, settings,
-                                           size, device)
-
+    z_start, cost_of, blend, held = _setup(generator, constraints, anchor,
+                                           _one_latent("start", start, generator.z_dim, device),
+                                           settings, size, device)
     w = to_param(z_start).requires_grad_(True)
     optimizer = torch.optim.Adam([w], lr=settings.lr)
     best_cost = torch.full((settings.starts,), math.inf, device=device)
