@@ -4,7 +4,7 @@ import pickle
 import pytest
 import torch
 
-from engine import checkpoints, registry
+from engine import checkpoint_tensors, checkpoints, registry
 from engine.config import GeneratorConfig
 from engine.errors import CheckpointError
 
@@ -156,7 +156,7 @@ def test_failed_write_keeps_previous_file(tmp_path, monkeypatch):
 
     def explode(*args, **kwargs):
         raise OSError(28, "No space left on device")
-    monkeypatch.setattr(checkpoints, "save_file", explode)
+    monkeypatch.setattr(checkpoint_tensors, "save_file", explode)
     with pytest.raises(OSError):
         checkpoints.save_model(folder, "gan", {"generator": tiny_generator()})
     assert (folder / "generator.safetensors").read_bytes() == before

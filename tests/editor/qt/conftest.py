@@ -23,8 +23,8 @@ FAST_PHOTO = PhotoSettings(projection_steps=10, inpaint_steps=10, inpaint_starts
 @pytest.fixture(autouse=True)
 def _only_test_models(monkeypatch, tmp_path):
     """The editor sees only the models a test gives it, not weights/ or the user's path."""
-    from engine import checkpoints
-    monkeypatch.setattr(checkpoints, "BUILTIN_WEIGHTS_DIR", tmp_path / "no-weights")
+    from engine import checkpoint_search, checkpoints
+    monkeypatch.setattr(checkpoint_search, "BUILTIN_WEIGHTS_DIR", tmp_path / "no-weights")
     monkeypatch.delenv(checkpoints.MODEL_PATH_ENV, raising=False)
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))  # the user's own models
 
