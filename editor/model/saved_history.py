@@ -112,14 +112,7 @@ def from_json(raw: object, z_dim: int, read_image: Callable[[str], np.ndarray]) 
         return None
     if not isinstance(raw, dict):
         raise ValueError("'steps' must be a JSON object or null")
-    table = raw.get("latents")
-    if not isinstance(table, list):
-        raise ValueError("'steps.latents' must be a list of latents")
-    latents = []
-    for i, z in enumerate(table):
-        if not isinstance(z, list) or len(z) != z_dim or not all(is_finite_number(v) for v in z):
-            raise ValueError(f"'steps.latents[{i}]' must be {z_dim} finite numbers")
-        latents.append(np.asarray(z, np.float32))
+    latents = _read_latents(raw.get("latents"), z_dim)
     texts, kinds, raw_states = raw.get("texts"), raw.get("kinds"), raw.get("states")
     if not (isinstance(texts, list) and all(isinstance(t, str) for t in texts)
             and isinstance(kinds, list) and all(isinstance(k, str) for k in kinds)
@@ -127,48 +120,69 @@ def from_json(raw: object, z_dim: int, read_image: Callable[[str], np.ndarray]) 
         raise ValueError("'steps.texts' and 'steps.kinds' must be lists of strings of one length")
     if not isinstance(raw_states, list) or len(raw_states) != len(texts) + 1:
         raise ValueError("'steps.states' must hold one state more than there are steps")
+    states = [_read_state(s, f"steps.states[{i}]", latents, read_image)
+              for i, s in enumerate(raw_states)]
+    return SavedSteps(tuple(texts), tuple(kinds), tuple(states))
+
+
+def _read_latents(table: object, z_dim: int) -> list[np.ndarray]:
+    if not isinstance(table, list):
+        raise ValueError("'steps.latents' must be a list of latents")
+    latents = []
+    for i, z in enumerate(table):
+        if not isinstance(z, list) or len(z) != z_dim or not all(is_finite_number(v) for v in z):
+            raise ValueError(f"'steps.latents[{i}]' must be {z_dim} finite numbers")
+        latents.append(np.asarray(z, np.float32))
+    return latents
+
+
+def _read_state(s: object, where: str, latents: list[np.ndarray],
+                read_image: Callable[[str], np.ndarray]) -> SavedState:
+    """One entry of steps.states; its latents are indices into `latents`."""
+    if not isinstance(s, dict):
+        raise ValueError(f"'{where}' must be a JSON object")
+    raw_strokes, raw_candidates = s.get("strokes", []), s.get("candidates", [])
+    costs = s.get("costs", [None] * len(raw_candidates))
+    if not isinstance(raw_strokes, list) or not isinstance(raw_candidates, list) \
+            or not isinstance(costs, list) or len(costs) != len(raw_candidates) \
+            or not all(c is None or is_finite_number(c) for c in costs):
+        raise ValueError(f"'{where}': strokes, candidates and costs must be lists "
+                         "(one cost per candidate)")
+    try:
+        strokes = tuple(Stroke.from_json(k) for k in raw_strokes)
+    except ValueError as exc:
+        raise ValueError(f"'{where}.strokes': {exc}") from None
+    chosen = s.get("chosen")
+    if chosen is not None and (not isinstance(chosen, int) or isinstance(chosen, bool)
+                               or not 0 <= chosen < len(raw_candidates)):
+        raise ValueError(f"'{where}.chosen' must be the index of a candidate, or null")
+    if not isinstance(s.get("fixed", False), bool):
+        raise ValueError(f"'{where}.fixed' must be true or false")
+    image = s.get("image")
 
     def latent(value, what, optional=False):
-        if value is None and optional:
-            return None
-        if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value < len(latents):
-            raise ValueError(f"'{what}' must be the index of one of steps.latents")
-        return latents[value]
+        return _latent_at(latents, value, what, optional)
 
-    states = []
-    for i, s in enumerate(raw_states):
-        where = f"steps.states[{i}]"
-        if not isinstance(s, dict):
-            raise ValueError(f"'{where}' must be a JSON object")
-        raw_strokes, raw_candidates = s.get("strokes", []), s.get("candidates", [])
-        costs = s.get("costs", [None] * len(raw_candidates))
-        if not isinstance(raw_strokes, list) or not isinstance(raw_candidates, list) \
-                or not isinstance(costs, list) or len(costs) != len(raw_candidates) \
-                or not all(c is None or is_finite_number(c) for c in costs):
-            raise ValueError(f"'{where}': strokes, candidates and costs must be lists "
-                             "(one cost per candidate)")
-        try:
-            strokes = tuple(Stroke.from_json(k) for k in raw_strokes)
-        except ValueError as exc:
-            raise ValueError(f"'{where}.strokes': {exc}") from None
-        chosen = s.get("chosen")
-        if chosen is not None and (not isinstance(chosen, int) or isinstance(chosen, bool)
-                                   or not 0 <= chosen < len(raw_candidates)):
-            raise ValueError(f"'{where}.chosen' must be the index of a candidate, or null")
-        if not isinstance(s.get("fixed", False), bool):
-            raise ValueError(f"'{where}.fixed' must be true or false")
-        image = s.get("image")
-        states.append(SavedState(
-            z_current=latent(s.get("current"), f"{where}.current"),
-            z_start=latent(s.get("start"), f"{where}.start"),
-            fixed=s.get("fixed", False),
-            z_previous=latent(s.get("previous"), f"{where}.previous", optional=True),
-            strokes=strokes,
-            candidate_z=tuple(latent(z, f"{where}.candidates") for z in raw_candidates),
-            costs=tuple(None if c is None else float(c) for c in costs), chosen=chosen,
-            image=None if image is None else read_image(image),
-            photo_z=latent(s.get("photo_z"), f"{where}.photo_z", optional=True)))
-    return SavedSteps(tuple(texts), tuple(kinds), tuple(states))
+    return SavedState(
+        z_current=latent(s.get("current"), f"{where}.current"),
+        z_start=latent(s.get("start"), f"{where}.start"),
+        fixed=s.get("fixed", False),
+        z_previous=latent(s.get("previous"), f"{where}.previous", optional=True),
+        strokes=strokes,
+        candidate_z=tuple(latent(z, f"{where}.candidates") for z in raw_candidates),
+        costs=tuple(None if c is None else float(c) for c in costs), chosen=chosen,
+        image=None if image is None else read_image(image),
+        photo_z=latent(s.get("photo_z"), f"{where}.photo_z", optional=True))
+
+
+def _latent_at(latents: list[np.ndarray], value: object, what: str,
+               optional: bool = False) -> np.ndarray | None:
+    """latents[value], where `value` must be an index into them (or, if optional, None)."""
+    if value is None and optional:
+        return None
+    if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value < len(latents):
+        raise ValueError(f"'{what}' must be the index of one of steps.latents")
+    return latents[value]
 
 
 # ---------------------------------------------------------------- back to document states

@@ -22,7 +22,7 @@ from __future__ import annotations
 import dataclasses
 import os
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import cv2
 import numpy as np
@@ -64,105 +64,153 @@ def edit_benchmark(model: Model, holdout_dir: str | os.PathLike, training_dir: s
     training_limit = check_int("training_limit", training_limit)
     generator, discriminator, _ = gan_networks(model)
     size = image_size_of(generator)
-
-    def load(folder, limit):  # spread over the folder: every held-out photo is used
-        return np.stack([fit_to_model(load_rgb(p), size, str(p)) for p in list_images(folder, limit)])
-
-    held_out = load(holdout_dir, YARDSTICK)
-    hint_crops = load(holdout_dir, hints) if hints else held_out[:0]
-    training = load(training_dir, training_limit)
+    held_out = _load_crops(holdout_dir, YARDSTICK, size)
+    hint_crops = _load_crops(holdout_dir, hints, size) if hints else held_out[:0]
+    training = _load_crops(training_dir, training_limit, size)
     fixed_z = random_z(generator, max(len(P.PROMPTS), len(P.WARPS)), seed + 1)
-    fixed_images = generate(generator, fixed_z)
-    margin = settings.keep_margin
-    total = 2 * len(P.PROMPTS) + len(hint_crops) + len(P.SKETCHES) + len(P.WARPS)
-    counter = iter(range(1, total + 1))
-
-    def run(constraints: EditConstraints, z0, label: str, offset: int) -> EditResult:
-        check_cancel(token)
-        step = next(counter)
-        op = edit(model, constraints, z0=z0,
-                  settings=dataclasses.replace(settings, seed=seed + offset), token=token)
-        while True:
-            try:
-                inner = next(op)
-            except StopIteration as stop:
-                return stop.value
-            yield Progress(step, total, f"{label} ({inner.step}/{inner.total})", None, inner.metrics)
-
-    results: list[np.ndarray] = []   # every result image, for realism
-    prompts, cells = [], []
-    for i, prompt in enumerate(P.PROMPTS):
-        constraints, masks = P.rasterize(prompt, size)
-        rows = {}
-        free = free_region(constraints, size, margin)
-        for mode, z0 in (("random", None), ("fix", fixed_z[i])):
-            result = yield from run(constraints, z0, f"{prompt.name}: {mode}", 2 * i)
-            image = result.images[0]
-            misses = [_miss(image, s.color, m) for s, m in zip(prompt.strokes, masks)]
-            row = {"misses": [round(m, 1) for m in misses], "met": _met(misses),
-                   "seconds": round(result.seconds, 3), "result": len(results)}
-            if mode == "fix":
-                row["outside"] = round(_change(image, fixed_images[i], ~free), 2)
-            rows[mode] = row
-            results.append(image)
-        prompts.append({"name": prompt.name, **rows})
-        cells.append((prompt.name, [_strokes_tile(constraints, size), results[rows["random"]["result"]],
-                                    _outline(_strokes_tile(constraints, size, fixed_images[i]), free),
-                                    results[rows["fix"]["result"]]]))
-
-    hint_rows = []
-    rng = np.random.default_rng(seed)
-    for i, crop in enumerate(hint_crops):
-        constraints = P.color_constraints(P.hint_strokes(crop, hint_strokes, rng), size)
-        result = yield from run(constraints, None, f"hints {i + 1}", 100 + i)
-        flat = P.flat_fill(constraints)
-        hint_rows.append({"psnr": round(psnr(result.images[0], crop), 2),
-                          "flat": round(psnr(flat, crop), 2)})
-        results.append(result.images[0])
-        cells.append((f"hints {i + 1}", [crop, _strokes_tile(constraints, size), flat,
-                                         result.images[0]]))
-
+    bench = _Bench(model, settings, seed, token, size, fixed_z, generate(generator, fixed_z),
+                   total=2 * len(P.PROMPTS) + len(hint_crops) + len(P.SKETCHES) + len(P.WARPS))
+    prompts = yield from _prompt_rows(bench)
+    hint_rows = yield from _hint_rows(bench, hint_crops, hint_strokes)
     samples = generate(generator, random_z(generator, YARDSTICK, seed + 2))
-    sketch_rows = []
-    for i, (name, points) in enumerate(P.SKETCHES):
-        line = P.sketch_mask(points, size)
-        result = yield from run(EditConstraints(sketch_mask=line), None, f"sketch {name}", 200 + i)
-        baseline = float(np.mean([_edge_ratio(s, line) for s in samples]))
-        sketch_rows.append({"name": name, "edge_ratio": round(_edge_ratio(result.images[0], line), 2),
-                            "samples": round(baseline, 2)})
-        results.append(result.images[0])
-        drawing = np.full((size, size, 3), 255, np.uint8)
-        drawing[line] = 0
-        cells.append((f"sketch {name}", [drawing, result.images[0]]))
-
-    warp_rows = []
-    for i, (name, coords, side) in enumerate(P.WARPS):
-        warp = P.warp_at(coords, side, size)
-        constraints = EditConstraints(warps=[warp])
-        fixed = fixed_images[i]
-        result = yield from run(constraints, fixed_z[i], f"warp {name}", 300 + i)
-        image = result.images[0]
-        free = free_region(constraints, size, margin)
-        warp_rows.append({"name": name, "before": round(_warp_distance(fixed, fixed, warp), 1),
-                          "after": round(_warp_distance(image, fixed, warp), 1),
-                          "outside": round(_change(image, fixed, ~free), 2)})
-        results.append(image)
-        cells.append((f"warp {name}", [_outline(_arrow_tile(fixed, warp), free), image]))
-
-    realism = _realism(discriminator, training, np.stack(results), samples, held_out)
+    sketch_rows = yield from _sketch_rows(bench, samples)
+    warp_rows = yield from _warp_rows(bench)
+    realism = _realism(discriminator, training, np.stack(bench.results), samples, held_out)
     for row in prompts:
         for mode in ("random", "fix"):
             index = row[mode].pop("result")
             row[mode]["d"], row[mode]["nearest"] = realism["results"][index]
     report = {
-        "model": model.name, "image_size": size, "margin": margin, "met_below": MET,
+        "model": model.name, "image_size": size, "margin": bench.margin, "met_below": MET,
         "settings": {k: getattr(settings, k) for k in ("starts", "candidates", "steps")},
         "prompts": prompts, "hints": hint_rows, "sketch": sketch_rows, "warps": warp_rows,
         "realism": {k: v for k, v in realism.items() if k != "results"},
         "summary": _summary(prompts, hint_rows, warp_rows, realism),
         "seconds": round(time.perf_counter() - started, 1),
     }
-    return BenchResult(report, cells)
+    return BenchResult(report, bench.cells)
+
+
+def _load_crops(folder: str | os.PathLike, limit: int, size: int) -> np.ndarray:
+    """Up to `limit` images spread over the folder (every held-out photo is used), fitted
+    to the model's size."""
+    return np.stack([fit_to_model(load_rgb(p), size, str(p)) for p in list_images(folder, limit)])
+
+
+@dataclass
+class _Bench:
+    """What the benchmark's edits share: the model and settings, the fixed samples, the
+    progress count, and every result image (for realism) and sheet cell so far."""
+    model: Model
+    settings: EditSettings
+    seed: int
+    token: CancelToken | None
+    size: int
+    fixed_z: np.ndarray
+    fixed_images: np.ndarray
+    total: int
+    done: int = 0
+    results: list = field(default_factory=list)
+    cells: list = field(default_factory=list)
+
+    @property
+    def margin(self) -> int:
+        return self.settings.keep_margin
+
+    def edit(self, constraints: EditConstraints, z0, label: str, offset: int
+             ) -> Operation[EditResult]:
+        """One edit with the settings' seed moved by `offset`, its progress counted in the whole."""
+        check_cancel(self.token)
+        self.done += 1
+        step = self.done
+        op = edit(self.model, constraints, z0=z0,
+                  settings=dataclasses.replace(self.settings, seed=self.seed + offset),
+                  token=self.token)
+        while True:
+            try:
+                inner = next(op)
+            except StopIteration as stop:
+                return stop.value
+            yield Progress(step, self.total, f"{label} ({inner.step}/{inner.total})", None,
+                           inner.metrics)
+
+
+def _prompt_rows(bench: _Bench) -> Operation[list]:
+    """The canonical prompts, from a random start and with Fix on a fixed sample."""
+    size, prompts = bench.size, []
+    for i, prompt in enumerate(P.PROMPTS):
+        constraints, masks = P.rasterize(prompt, size)
+        rows = {}
+        free = free_region(constraints, size, bench.margin)
+        for mode, z0 in (("random", None), ("fix", bench.fixed_z[i])):
+            result = yield from bench.edit(constraints, z0, f"{prompt.name}: {mode}", 2 * i)
+            image = result.images[0]
+            misses = [_miss(image, s.color, m) for s, m in zip(prompt.strokes, masks)]
+            row = {"misses": [round(m, 1) for m in misses], "met": _met(misses),
+                   "seconds": round(result.seconds, 3), "result": len(bench.results)}
+            if mode == "fix":
+                row["outside"] = round(_change(image, bench.fixed_images[i], ~free), 2)
+            rows[mode] = row
+            bench.results.append(image)
+        prompts.append({"name": prompt.name, **rows})
+        under = bench.fixed_images[i]
+        bench.cells.append((prompt.name, [
+            _strokes_tile(constraints, size), bench.results[rows["random"]["result"]],
+            _outline(_strokes_tile(constraints, size, under), free),
+            bench.results[rows["fix"]["result"]]]))
+    return prompts
+
+
+def _hint_rows(bench: _Bench, hint_crops: np.ndarray, hint_strokes: int) -> Operation[list]:
+    """Short strokes coloured from held-out crops: PSNR beside the flat fill of the hints."""
+    rows = []
+    rng = np.random.default_rng(bench.seed)
+    for i, crop in enumerate(hint_crops):
+        constraints = P.color_constraints(P.hint_strokes(crop, hint_strokes, rng), bench.size)
+        result = yield from bench.edit(constraints, None, f"hints {i + 1}", 100 + i)
+        flat = P.flat_fill(constraints)
+        rows.append({"psnr": round(psnr(result.images[0], crop), 2),
+                     "flat": round(psnr(flat, crop), 2)})
+        bench.results.append(result.images[0])
+        bench.cells.append((f"hints {i + 1}", [crop, _strokes_tile(constraints, bench.size), flat,
+                                               result.images[0]]))
+    return rows
+
+
+def _sketch_rows(bench: _Bench, samples: np.ndarray) -> Operation[list]:
+    """Sketch lines from random starts: the edge ratio beside that of plain samples."""
+    rows, size = [], bench.size
+    for i, (name, points) in enumerate(P.SKETCHES):
+        line = P.sketch_mask(points, size)
+        result = yield from bench.edit(EditConstraints(sketch_mask=line), None, f"sketch {name}",
+                                       200 + i)
+        baseline = float(np.mean([_edge_ratio(s, line) for s in samples]))
+        rows.append({"name": name, "edge_ratio": round(_edge_ratio(result.images[0], line), 2),
+                     "samples": round(baseline, 2)})
+        bench.results.append(result.images[0])
+        drawing = np.full((size, size, 3), 255, np.uint8)
+        drawing[line] = 0
+        bench.cells.append((f"sketch {name}", [drawing, result.images[0]]))
+    return rows
+
+
+def _warp_rows(bench: _Bench) -> Operation[list]:
+    """Warps on a fixed sample: the destination box against the source patch, before and
+    after, and the change outside the free region."""
+    rows = []
+    for i, (name, coords, side) in enumerate(P.WARPS):
+        warp = P.warp_at(coords, side, bench.size)
+        constraints = EditConstraints(warps=[warp])
+        fixed = bench.fixed_images[i]
+        result = yield from bench.edit(constraints, bench.fixed_z[i], f"warp {name}", 300 + i)
+        image = result.images[0]
+        free = free_region(constraints, bench.size, bench.margin)
+        rows.append({"name": name, "before": round(_warp_distance(fixed, fixed, warp), 1),
+                     "after": round(_warp_distance(image, fixed, warp), 1),
+                     "outside": round(_change(image, fixed, ~free), 2)})
+        bench.results.append(image)
+        bench.cells.append((f"warp {name}", [_outline(_arrow_tile(fixed, warp), free), image]))
+    return rows
 
 
 def _miss(image: np.ndarray, color, mask: np.ndarray) -> float:

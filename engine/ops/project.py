@@ -80,8 +80,7 @@ def project(model: Model, image: np.ndarray, *, method: str = "hybrid", steps: i
         time_budget = check_float("time_budget", time_budget, strict=True)
     generator, discriminator, encoder = gan_networks(model, need_encoder=method != "optimize",
                                                     optimising=True)
-    size = image_size_of(generator)
-    target_rgb = fit_to_model(image, size)
+    target_rgb = fit_to_model(image, image_size_of(generator))
     device = device_of(generator)
     target = to_tensor(target_rgb, device)
     started = time.perf_counter()
@@ -98,9 +97,39 @@ def project(model: Model, image: np.ndarray, *, method: str = "hybrid", steps: i
                 return _finish(generator, guess, target_rgb, 0, started, method, "encoder")
             lanes = _Lanes([guess, average], [lr, DEFAULT_LR["optimize"]], ["encoder", "average"])
 
+    loss_of = _loss_function(target, discriminator, encoder, feature_weight,
+                             encoder_weight if method == "hybrid" else 0.0)
+    done = yield from _optimise(lanes, generator, loss_of, steps, method=method, token=token,
+                                started=started, time_budget=time_budget,
+                                preview_every=preview_every)
+    best = lanes.leader()
+    return _finish(generator, lanes.best_z[best], target_rgb, done, started, method,
+                   lanes.names[best])
+
+
+def _loss_function(target: torch.Tensor, discriminator, encoder, feature_weight: float,
+                   encoder_weight: float):
+    """(z, x = G(z)) -> (loss, pixel MSE), one value a lane: pixel MSE, plus feature_weight x
+    the discriminator-feature distance, plus encoder_weight x ||z - E(x)||^2 where > 0."""
     features = losses.FeatureLoss(discriminator, target) \
         if discriminator is not None and feature_weight > 0 else None
-    regularise = method == "hybrid" and encoder_weight > 0
+
+    def loss_of(z: torch.Tensor, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        pixel = losses.mse(x, target)
+        loss = pixel
+        if features is not None:
+            loss = loss + feature_weight * features(x)
+        if encoder_weight > 0:
+            loss = loss + encoder_weight * losses.mse(z, encoder(x))
+        return loss, pixel
+    return loss_of
+
+
+def _optimise(lanes: _Lanes, generator, loss_of, steps: int, *, method: str,
+              token: CancelToken | None, started: float, time_budget: float | None,
+              preview_every: int) -> Operation[int]:
+    """Adam on the lanes, racing them for the first RACE_FRACTION of the steps (or of the
+    time budget); returns the number of steps done."""
     race_steps = max(1, round(RACE_FRACTION * steps))
     done = 0
     with torch.enable_grad():
@@ -108,12 +137,7 @@ def project(model: Model, image: np.ndarray, *, method: str = "hybrid", steps: i
             check_cancel(token)
             z = lanes.latents()
             x = generator(z)
-            pixel = losses.mse(x, target)
-            loss = pixel
-            if features is not None:
-                loss = loss + feature_weight * features(x)
-            if regularise:
-                loss = loss + encoder_weight * losses.mse(z, encoder(x))
+            loss, pixel = loss_of(z, x)
             values, pixels = loss.detach(), pixel.detach()
             lead = lanes.record(values, z.detach())
             lanes.step(loss)
@@ -129,9 +153,7 @@ def project(model: Model, image: np.ndarray, *, method: str = "hybrid", steps: i
                            preview, metrics)
             if time_budget is not None and elapsed >= time_budget:
                 break
-    best = lanes.leader()
-    return _finish(generator, lanes.best_z[best], target_rgb, done, started, method,
-                   lanes.names[best])
+    return done
 
 
 class _Lanes:

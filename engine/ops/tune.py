@@ -100,9 +100,7 @@ def tune(model: Model, image: np.ndarray, pivot: np.ndarray, *,
     size = image_size_of(original)
     target_rgb = fit_to_model(image, size)
     device = device_of(original)
-    pivot = np.asarray(pivot, np.float32).reshape(-1)
-    if pivot.shape[0] != original.z_dim or not np.isfinite(pivot).all():
-        raise UserError(f"pivot must be {original.z_dim} finite numbers, got shape {pivot.shape}")
+    pivot = _checked_pivot(pivot, original.z_dim)
     started = time.perf_counter()
     target = to_tensor(target_rgb, device)
     p = latent_tensor(pivot, device)[None]
@@ -114,48 +112,81 @@ def tune(model: Model, image: np.ndarray, pivot: np.ndarray, *,
         if discriminator is not None and settings.feature_weight > 0 else None
     with torch.inference_mode():
         before = to_uint8(original(p))[0]
-    optimizer = torch.optim.Adam(tuned.parameters(), lr=settings.lr)
-    params = list(tuned.parameters())
-    k = settings.locality_samples if settings.locality_weight > 0 else 0
-    done = 0
-    with torch.enable_grad():
-        for step in range(1, settings.steps + 1):
-            check_cancel(token)
-            nearby = None
-            if k:
-                u = seeded_uniform((k, original.z_dim), settings.seed * 100_003 + step, device)
-                nearby = p + settings.locality_radius * (u - p)
-                with torch.no_grad():
-                    kept = reference(nearby)
-            z = p if nearby is None else torch.cat([p, nearby])
-            x = tuned(z)
-            out = x[:1]
-            pixel = losses.mse(out, target)[0]
-            loss = pixel
-            if settings.l1_weight > 0:
-                loss = loss + settings.l1_weight * (out - target).abs().mean()
-            if features is not None:
-                loss = loss + settings.feature_weight * features(out)[0]
-            if nearby is not None:
-                loss = loss + settings.locality_weight * losses.mse(x[1:], kept).mean()
-            optimizer.zero_grad(set_to_none=True)
-            loss.backward(inputs=params)
-            optimizer.step()
-            done = step
-            mse = float(pixel.detach())
-            preview = to_uint8(out.detach())[0] if step % settings.preview_every == 0 else None
-            yield Progress(step, settings.steps, "tuning the generator", preview,
-                           {"loss": float(loss.detach()), "psnr": _psnr_from_mse(mse)})
-            if settings.time_budget is not None and \
-                    time.perf_counter() - started >= settings.time_budget:
-                break
-    optimizer.zero_grad(set_to_none=True)
+    run = _Tuning(tuned, reference, features, target, p, settings, device)
+    done = yield from run.steps(token, started)
     check_cancel(token)
     with torch.inference_mode():
         result = to_uint8(tuned(p))[0]
     return TuneResult(generator=tuned, pivot=pivot, image=result, psnr=psnr(result, target_rgb),
                       psnr_before=psnr(before, target_rgb), steps=done,
                       seconds=time.perf_counter() - started)
+
+
+def _checked_pivot(pivot: np.ndarray, z_dim: int) -> np.ndarray:
+    pivot = np.asarray(pivot, np.float32).reshape(-1)
+    if pivot.shape[0] != z_dim or not np.isfinite(pivot).all():
+        raise UserError(f"pivot must be {z_dim} finite numbers, got shape {pivot.shape}")
+    return pivot
+
+
+@dataclass
+class _Tuning:
+    """One tuning run: the copy being tuned, the original (fast) that nearby latents must
+    keep reproducing, the photo's crop and the pivot (1 x Z)."""
+    tuned: nn.Module
+    reference: nn.Module
+    features: losses.FeatureLoss | None
+    target: torch.Tensor
+    pivot: torch.Tensor
+    settings: TuneSettings
+    device: torch.device
+
+    def steps(self, token: CancelToken | None, started: float) -> Operation[int]:
+        """Adam on the tuned copy's weights; returns the number of steps done."""
+        settings = self.settings
+        optimizer = torch.optim.Adam(self.tuned.parameters(), lr=settings.lr)
+        params = list(self.tuned.parameters())
+        k = settings.locality_samples if settings.locality_weight > 0 else 0
+        done = 0
+        with torch.enable_grad():
+            for step in range(1, settings.steps + 1):
+                check_cancel(token)
+                loss, pixel, out = self.loss(step, k)
+                optimizer.zero_grad(set_to_none=True)
+                loss.backward(inputs=params)
+                optimizer.step()
+                done = step
+                mse = float(pixel.detach())
+                preview = to_uint8(out.detach())[0] if step % settings.preview_every == 0 else None
+                yield Progress(step, settings.steps, "tuning the generator", preview,
+                               {"loss": float(loss.detach()), "psnr": _psnr_from_mse(mse)})
+                if settings.time_budget is not None and \
+                        time.perf_counter() - started >= settings.time_budget:
+                    break
+        optimizer.zero_grad(set_to_none=True)
+        return done
+
+    def loss(self, step: int, k: int) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+        """(loss, pixel MSE, G'(pivot)) of one step, with `k` fresh nearby latents."""
+        settings, p = self.settings, self.pivot
+        nearby = None
+        if k:
+            u = seeded_uniform((k, p.shape[1]), settings.seed * 100_003 + step, self.device)
+            nearby = p + settings.locality_radius * (u - p)
+            with torch.no_grad():
+                kept = self.reference(nearby)
+        z = p if nearby is None else torch.cat([p, nearby])
+        x = self.tuned(z)
+        out = x[:1]
+        pixel = losses.mse(out, self.target)[0]
+        loss = pixel
+        if settings.l1_weight > 0:
+            loss = loss + settings.l1_weight * (out - self.target).abs().mean()
+        if self.features is not None:
+            loss = loss + settings.feature_weight * self.features(out)[0]
+        if nearby is not None:
+            loss = loss + settings.locality_weight * losses.mse(x[1:], kept).mean()
+        return loss, pixel, out
 
 
 def with_generator(model: Model, generator: nn.Module | None) -> Model:

@@ -74,6 +74,14 @@ class TrainerWindow(QDialog):
     # ------------------------------------------------------------ layout
 
     def _build(self) -> None:
+        self._build_sources()
+        self._build_options()
+        form = self._build_form()
+        buttons = self._build_run_controls()
+        self._lay_out(form, buttons)
+
+    def _build_sources(self) -> None:
+        """What to train and on which folders."""
         self.kind = QComboBox(self)
         for key, text in KINDS.items():
             self.kind.addItem(text, key)
@@ -89,6 +97,9 @@ class TrainerWindow(QDialog):
         self.pairs_label = QLabel("Pairs", self)
         self.name = QLineEdit(self)
         self.name.setPlaceholderText("e.g. my-landscapes")
+
+    def _build_options(self) -> None:
+        """The preset and what may override it."""
         self.preset = QComboBox(self)
         for key, text in PRESETS.items():
             self.preset.addItem(text, key)
@@ -111,17 +122,12 @@ class TrainerWindow(QDialog):
         self.sample_every.setSuffix(" iterations")
         self.sample_every.setToolTip("How often the sample sheet beside the losses is renewed")
 
-        def row(edit, button):
-            box = QHBoxLayout()
-            box.addWidget(edit, 1)
-            box.addWidget(button)
-            return box
-
+    def _build_form(self) -> QFormLayout:
         form = QFormLayout()
         form.addRow("Kind", self.kind)
-        form.addRow("Data folder", row(self.data, self.data_button))
+        form.addRow("Data folder", _with_button(self.data, self.data_button))
         form.addRow(self.pairs_label, self.pairs)
-        form.addRow(self.data_b_label, row(self.data_b, self.data_b_button))
+        form.addRow(self.data_b_label, _with_button(self.data_b, self.data_b_button))
         form.addRow("Model name", self.name)
         form.addRow("Preset", self.preset)
         form.addRow("Iterations", self.iters)
@@ -130,7 +136,11 @@ class TrainerWindow(QDialog):
         self.where = QLabel(f"Models are saved in {self.models_dir}", self)
         self.where.setWordWrap(True)
         form.addRow("", self.where)
+        return form
 
+    def _build_run_controls(self) -> QHBoxLayout:
+        """Start, Stop and Resume (returned as a row), and what shows the run: progress,
+        messages, the loss plot, the latest samples and the log."""
         self.start_button = QPushButton("Start", self)
         self.stop_button = QPushButton("Stop", self)
         self.resume_button = QPushButton("Resume", self)
@@ -152,7 +162,9 @@ class TrainerWindow(QDialog):
         self.log.setReadOnly(True)
         self.log.setMaximumBlockCount(500)
         self.log.setMaximumHeight(110)
+        return buttons
 
+    def _lay_out(self, form: QFormLayout, buttons: QHBoxLayout) -> None:
         left = QVBoxLayout()
         left.addLayout(form)
         left.addLayout(buttons)
@@ -377,3 +389,11 @@ class TrainerWindow(QDialog):
         if outcome == DONE:
             self.modelTrained.emit(self.request.out)
         self.trainingEnded.emit(outcome)
+
+
+def _with_button(edit: QLineEdit, button: QPushButton) -> QHBoxLayout:
+    """A line edit that stretches, with its Browse button beside it."""
+    box = QHBoxLayout()
+    box.addWidget(edit, 1)
+    box.addWidget(button)
+    return box
