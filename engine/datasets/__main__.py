@@ -1,5 +1,6 @@
 """python -m engine.datasets outdoor --out DIR [--n64 N] [--n256 N] [--seed S] [--debs DIR]
-python -m engine.datasets layered --outdoor DIR --out DIR [--count N] [--seed S]"""
+python -m engine.datasets layered --outdoor DIR --out DIR [--count N] [--seed S]
+python -m engine.datasets domains --outdoor DIR --out DIR [--set train64] [--tile PX]"""
 
 from __future__ import annotations
 
@@ -32,6 +33,14 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     layered.add_argument("--count", type=_non_negative, default=15000)
     layered.add_argument("--size", type=int, default=64)
     layered.add_argument("--seed", type=int, default=0)
+    domains = recipes.add_parser(
+        "domains", help="green (a) and warm (b) colour domains of an outdoor build, for cyclegan"
+    )
+    domains.add_argument("--outdoor", required=True, help="folder of an `outdoor` build")
+    domains.add_argument("--out", required=True, help="output folder (keep it outside the repo)")
+    domains.add_argument("--set", default="train64", help="the build's training crop set")
+    domains.add_argument("--tile", type=int, default=96,
+                         help="side of the held-out photo tiles (pixels of the photo)")
     return parser.parse_args(argv)
 
 
@@ -50,6 +59,13 @@ def main(argv: list[str] | None = None) -> int:
             from engine.datasets.layered import build_layered
             count = build_layered(args.outdoor, args.out, args.count, size=args.size, seed=args.seed)
             print(f"done in {time.monotonic() - started:.0f} s: layered {count}")
+            return 0
+        if args.recipe == "domains":
+            from engine.datasets.domains import build_domains
+            summary = build_domains(args.outdoor, args.out, train_set=args.set, tile=args.tile)
+            counts = "; ".join(f"{part} a {c['a']}, b {c['b']}"
+                               for part, c in summary["counts"].items())
+            print(f"done in {time.monotonic() - started:.0f} s: {counts}")
             return 0
         from engine.datasets.outdoor import build_outdoor  # numpy/Pillow only when needed
         manifest = build_outdoor(

@@ -10,23 +10,35 @@ transform (config "input_transform": "edges" or "gray", see engine.pairs.make_in
 applied first, unless the image already looks like such an input: for "edges" a
 black-and-white drawing (grey, nearly all pixels near black or white), for "gray" an image
 whose channels are equal. prepare="none" passes the image as it is.
+
+A translator whose domains differ in colour only (config "output": "chroma", e.g. a
+CycleGAN between green and warm foliage) changes a photo the way colourisation does: the
+network runs on the photo shrunk to a working size (work_side, default
+colorize.WORK_SIDE on the long side), only the chroma (Lab a, b) of its answer is kept,
+and that chroma is carried to the full photo by guided upsampling with the photo's own
+lightness as guide (colorize.carry_chroma). So the result has the photo's size, detail
+and lightness, and the network's colours. lightness="keep" does this for any translator,
+lightness="model" never (the network's RGB, resized back), "auto" follows the config.
 """
 
 from __future__ import annotations
 
+import cv2
 import numpy as np
 import torch
 
 from ..checkpoints import Model
+from ..chroma import rgb_to_lab
 from ..errors import UserError
 from ..imaging import check_rgb, resize, to_tensor, to_uint8
 from ..jobs import CancelToken, Operation, Progress
 from ..kinds import TRANSLATION_KINDS, ModelKind
 from ._common import check_cancel, check_choice, device_of
-from .colorize import colorize, is_colorizer
+from .colorize import WORK_SIDE, carry_chroma, colorize, is_colorizer
 
 DIRECTIONS = ("ab", "ba")
 PREPARES = ("auto", "none")
+LIGHTNESS = ("auto", "keep", "model")
 MAX_SIDE = 512
 
 
@@ -71,9 +83,18 @@ def prepare_input(image: np.ndarray, transform: str, prepare: str) -> np.ndarray
     return make_input(transform, image)
 
 
-def working_size(net: torch.nn.Module, model: Model, width: int, height: int) -> tuple[int, int]:
+def keeps_lightness(model: Model, lightness: str = "auto") -> bool:
+    """Whether a translation keeps the image's lightness and takes only the net's chroma."""
+    check_choice("lightness", lightness, LIGHTNESS)
+    if lightness == "auto":
+        return model.config.get("output") == "chroma"
+    return lightness == "keep"
+
+
+def working_size(net: torch.nn.Module, model: Model, width: int, height: int,
+                 max_side: int = MAX_SIDE) -> tuple[int, int]:
     """(width, height) to run the network at: its square training size when it has one; else
-    (fully convolutional nets) the image's own size, shrunk to at most MAX_SIDE on the long
+    (fully convolutional nets) the image's own size, shrunk to at most `max_side` on the long
     side and rounded to a multiple of the net's total stride."""
     config = getattr(net, "config", None)
     depth = int(getattr(config, "depth", 0) or 0)   # a U-Net with a fixed depth: any size
@@ -81,7 +102,7 @@ def working_size(net: torch.nn.Module, model: Model, width: int, height: int) ->
     if isinstance(size, int) and size > 0:
         return size, size
     stride = 2 ** (depth or int(getattr(config, "downs", 4)))
-    factor = min(1.0, MAX_SIDE / max(width, height))
+    factor = min(1.0, max_side / max(width, height))
 
     def fit(side: int) -> int:
         return max(stride, int(round(side * factor / stride)) * stride)
@@ -91,9 +112,10 @@ def working_size(net: torch.nn.Module, model: Model, width: int, height: int) ->
 
 def translate(model: Model, image: np.ndarray, *, direction: str = "ab", prepare: str = "auto",
               token: CancelToken | None = None, hints: np.ndarray | None = None,
-              work_side: int | None = None) -> Operation[np.ndarray]:
+              work_side: int | None = None, lightness: str = "auto") -> Operation[np.ndarray]:
     """Yields one Progress with the result as preview; returns uint8 of the image's size.
-    hints and work_side are for colourising models (engine.ops.colorize)."""
+    hints are for colourising models (engine.ops.colorize); work_side for those and for a
+    translation that keeps the image's lightness (`lightness`, see the module's text)."""
     check_rgb(image, "image")
     check_choice("prepare", prepare, PREPARES)
     net = translator(model, direction)
@@ -103,6 +125,8 @@ def translate(model: Model, image: np.ndarray, *, direction: str = "ab", prepare
         raise UserError(f"model '{model.name}' takes no colour hints: only a colourising model does")
     prepared = prepare_input(image, input_transform(model, direction), prepare)
     check_cancel(token)
+    if keeps_lightness(model, lightness):
+        return (yield from recolour(model, net, image, prepared, work_side, token))
     height, width = image.shape[:2]
     run_w, run_h = working_size(net, model, width, height)
     small = np.array(prepared) if prepared.shape[:2] == (run_h, run_w) \
@@ -111,5 +135,24 @@ def translate(model: Model, image: np.ndarray, *, direction: str = "ab", prepare
         result = to_uint8(net(to_tensor(small, device_of(net))))[0]
     if result.shape[:2] != (height, width):
         result = resize(result, width, height)
+    yield Progress(1, 1, "translating", result)
+    return result
+
+
+def recolour(model: Model, net: torch.nn.Module, image: np.ndarray, prepared: np.ndarray,
+             side: int | None, token: CancelToken | None) -> Operation[np.ndarray]:
+    """The image's own lightness with the chroma the network gives at the working size."""
+    side = WORK_SIDE if side is None else side
+    if not isinstance(side, int) or isinstance(side, bool) or side < 16:
+        raise UserError(f"the working size must be a whole number of at least 16 pixels, got {side!r}")
+    height, width = image.shape[:2]
+    L8 = cv2.extractChannel(cv2.cvtColor(np.ascontiguousarray(image), cv2.COLOR_RGB2LAB), 0)
+    run_w, run_h = working_size(net, model, width, height, side)
+    small = np.array(prepared) if prepared.shape[:2] == (run_h, run_w) \
+        else resize(prepared, run_w, run_h)
+    with torch.inference_mode():
+        out = to_uint8(net(to_tensor(small, device_of(net))))[0]
+    check_cancel(token)
+    result = carry_chroma(L8, np.ascontiguousarray(rgb_to_lab(out)[..., 1:]))
     yield Progress(1, 1, "translating", result)
     return result

@@ -7,18 +7,24 @@ must survive), the mean Lab chroma error sqrt(da^2 + db^2) against the real phot
 the same error for leaving the photo grey (a = b = 0): a colouriser that is no better
 than that baseline adds nothing. Sketches: thinned Canny edges of held-out crops (what a
 user draws has far fewer lines than Canny finds), translated at the crop's size.
+Unpaired (CycleGAN) models: held-out crops of each domain translated there and back
+(A -> B -> A, B -> A -> B): PSNR and L1 of the round trip against the crop, how far the
+first translation moved the colour (mean Lab chroma distance), and the share of
+translations that a domain rule (e.g. engine.datasets.domains.domain_of) puts in the
+target domain.
 """
 
 from __future__ import annotations
 
 import time
 from pathlib import Path
+from typing import Callable
 
 import numpy as np
 
 from ..checkpoints import Model
 from ..chroma import rgb_to_lab
-from ..imaging import load_rgb, resize
+from ..imaging import grid, load_rgb, resize
 from ..jobs import drive
 from ..pairs import edges, gray
 from .translate import translate
@@ -95,3 +101,59 @@ def sketch_scores(model: Model, photos: list[Path], side: int) -> dict:
         psnr.append(float(10 * np.log10(1.0 / max(np.mean(diff ** 2), 1e-12))))
     return {"images": len(l1), "side": side, "keep": SKETCH_KEEP,
             "l1": float(np.mean(l1)), "psnr": float(np.mean(psnr))}
+
+
+def psnr(result: np.ndarray, truth: np.ndarray) -> float:
+    """RGB PSNR in dB, pixels in [0, 1]."""
+    diff = result.astype(np.float64) / 255 - truth.astype(np.float64) / 255
+    return float(10 * np.log10(1.0 / max(float(np.mean(diff ** 2)), 1e-12)))
+
+
+def round_trips(model: Model, images: list[np.ndarray], direction: str, *,
+                lightness: str = "auto") -> tuple[list[np.ndarray], list[np.ndarray]]:
+    """(translations, translations translated back) of each image."""
+    back = "ba" if direction == "ab" else "ab"
+    there = [drive(translate(model, x, direction=direction, lightness=lightness)) for x in images]
+    again = [drive(translate(model, y, direction=back, lightness=lightness)) for y in there]
+    return there, again
+
+
+def cycle_scores(model: Model, images: list[np.ndarray], direction: str, *,
+                 lightness: str = "auto", classify: Callable | None = None,
+                 target: str | None = None) -> dict:
+    """Round-trip PSNR / L1, chroma moved, and (with classify) the share landing in target."""
+    there, again = round_trips(model, images, direction, lightness=lightness)
+    out = {"images": len(images),
+           "cycle_psnr": float(np.mean([psnr(z, x) for x, z in zip(images, again)])),
+           "cycle_l1": float(np.mean([np.abs(z.astype(np.float64) - x).mean() / 255
+                                      for x, z in zip(images, again)])),
+           "chroma_moved": float(np.mean([chroma_error(y, x) for x, y in zip(images, there)])),
+           "lightness_psnr": float(np.mean([lightness_psnr(y, x) for x, y in zip(images, there)]))}
+    if classify is not None and target is not None:
+        out["in_target_domain"] = float(np.mean([classify(y) == target for y in there]))
+    return out
+
+
+def cycle_sheet(model: Model, a_images: list[np.ndarray], b_images: list[np.ndarray],
+                photo: np.ndarray | None = None, *, cell: int = 96, photo_height: int = 200,
+                lightness: str = "auto") -> np.ndarray:
+    """Rows: A, A -> B, A -> B -> A, B, B -> A, B -> A -> B (as many A as B crops, enlarged
+    to `cell`), then the photo, its A -> B and its B -> A side by side (translated at the
+    photo's size)."""
+    rows = []
+    for images, direction in ((a_images, "ab"), (b_images, "ba")):
+        there, again = round_trips(model, images, direction, lightness=lightness)
+        rows += [resize(x, cell, cell) for x in images + there + again]
+    sheet = grid(np.stack(rows), columns=max(len(a_images), len(b_images)))
+    if photo is None:
+        return sheet
+    panels = [photo] + [drive(translate(model, photo, direction=d, lightness=lightness))
+                        for d in ("ab", "ba")]
+    h, w = photo.shape[:2]
+    width = round(w * photo_height / h)
+    strip = grid(np.stack([resize(p, width, photo_height) for p in panels]), columns=3)
+    canvas = np.full((sheet.shape[0] + strip.shape[0] + 6, max(sheet.shape[1], strip.shape[1]), 3),
+                     255, np.uint8)
+    canvas[:sheet.shape[0], :sheet.shape[1]] = sheet
+    canvas[sheet.shape[0] + 6:, :strip.shape[1]] = strip
+    return canvas
