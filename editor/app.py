@@ -7,6 +7,7 @@ import os
 import sys
 from pathlib import Path
 
+from engine.checkpoint_search import DEFAULT_MODEL
 from engine.device import VOCABULARY, parse_device
 from engine.errors import UserError
 
@@ -21,7 +22,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         description="Paint coarse strokes; a GAN finds realistic images that match them.")
     parser.add_argument("project", nargs="?", type=Path, help="a project to open (NAME.manifold), or a photo to edit")
     parser.add_argument("--model", help="model name or folder (default: the last one used, "
-                                        "else scenes64)")
+                                        f"else {DEFAULT_MODEL})")
     parser.add_argument("--device", type=_device_name, metavar="DEVICE",
                         help=f"where the model runs: {VOCABULARY} "
                              "(default: the saved choice, else auto)")

@@ -2,7 +2,7 @@
 
     QT_QPA_PLATFORM=offscreen .venv/bin/python scripts/screenshot.py [--model NAME_OR_PATH]
 
-Starts the editor at 1280x800 on the model (default: outdoor64), paints a sky stroke and a
+Starts the editor at 1280x800 on the model (default: the default model), paints a sky stroke and a
 ground stroke, waits for the edit, and saves `window.grab()`. It uses a throw-away settings
 file and recovery folder, so the user's own settings are untouched.
 """

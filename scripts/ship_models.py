@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
 import sys
 import time
@@ -51,6 +52,21 @@ def copy_model(run: Path, target: Path) -> None:
     for path in run.iterdir():
         if path.suffix == ".safetensors" or path.name in SHIPPED_FILES:
             shutil.copy2(path, target / path.name)
+
+
+def keep_ema_generator_only(folder: Path) -> None:
+    """Ship a gan's EMA generator as its one generator: every op draws images with the EMA
+    weights (Model.generator), the raw ones only serve training, which never resumes from
+    weights/. Saves one generator's size (1.7 MB at width 32)."""
+    config = json.loads((folder / "config.json").read_text())
+    networks = config["networks"]
+    if "generator_ema" not in networks:
+        return
+    ema = networks.pop("generator_ema")
+    os.replace(folder / ema["file"], folder / "generator.safetensors")
+    networks["generator"] = dict(ema, file="generator.safetensors")
+    config["shipped_generator"] = "the EMA generator of the trained run"
+    write_text(folder / "config.json", json.dumps(config, indent=2) + "\n")
 
 
 def set_display_name(folder: Path, name: str) -> None:
@@ -153,6 +169,8 @@ def main() -> int:
         target = args.weights / name
         if not args.measure_only:
             copy_model(args.runs / name, target)
+            if name in GANS:
+                keep_ema_generator_only(target)
             set_display_name(target, DISPLAY[name])
         model = checkpoints.load_model(target)
         if name in GANS:

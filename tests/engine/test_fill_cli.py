@@ -9,6 +9,7 @@ from PIL import Image
 
 from engine import checkpoints, registry
 from engine.cli import main
+from engine.checkpoints import DEFAULT_MODEL
 from engine.cli.op_inpaint import model_name
 from engine.errors import UserError
 from engine.nets.fill import FillConfig
@@ -72,9 +73,9 @@ def test_default_models_follow_the_method():
     args = Args()
     assert model_name(args) == "fill128"
     args.method = "gan"
-    assert model_name(args) == "scenes64"
+    assert model_name(args) == DEFAULT_MODEL
     args.method, args.tuned = None, "g.safetensors"
-    assert model_name(args) == "scenes64"
+    assert model_name(args) == DEFAULT_MODEL
     args.method = "learned"
     with pytest.raises(UserError, match="--tuned"):
         model_name(args)
