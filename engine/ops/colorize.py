@@ -48,6 +48,19 @@ def predicts_ab(model: Model) -> bool:
     return model.config.get("output") == "lab_ab"
 
 
+def check_work_side(side: int | None) -> int:
+    """The long side a colour network runs at: WORK_SIDE unless given, at least 16."""
+    side = WORK_SIDE if side is None else side
+    if not isinstance(side, int) or isinstance(side, bool) or side < 16:
+        raise UserError(f"the working size must be a whole number of at least 16 pixels, got {side!r}")
+    return side
+
+
+def lightness8(image: np.ndarray) -> np.ndarray:
+    """uint8 HxW: the image's CIE Lab lightness as OpenCV stores it (the guide and the kept L)."""
+    return cv2.extractChannel(cv2.cvtColor(np.ascontiguousarray(image), cv2.COLOR_RGB2LAB), 0)
+
+
 def work_size(net: torch.nn.Module, model: Model, width: int, height: int,
               side: int | None) -> tuple[int, int]:
     """(width, height) the network runs at: a legacy U-Net's square size, else the photo
@@ -56,9 +69,7 @@ def work_size(net: torch.nn.Module, model: Model, width: int, height: int,
     if not predicts_ab(model):
         size = int(getattr(config, "image_size", 0) or model.config.get("image_size", 64))
         return size, size
-    side = WORK_SIDE if side is None else side
-    if not isinstance(side, int) or side < 16:
-        raise UserError(f"the working size must be a whole number of at least 16 pixels, got {side!r}")
+    side = check_work_side(side)
     stride = 2 ** int(getattr(config, "depth", 0) or 4)
     factor = min(1.0, side / max(width, height))
 
@@ -113,7 +124,7 @@ def colorize(model: Model, net: torch.nn.Module, image: np.ndarray, *,
     height, width = image.shape[:2]
     if hints is not None and (hints.ndim != 3 or hints.shape != (height, width, HINT_CHANNELS)):
         raise UserError(f"colour hints must be {height}x{width}x{HINT_CHANNELS}, got {hints.shape}")
-    L8 = cv2.extractChannel(cv2.cvtColor(image, cv2.COLOR_RGB2LAB), 0)
+    L8 = lightness8(image)
     ab_small = predict_chroma(model, net, L8, image, hints, side)
     check_cancel(token)
     result = carry_chroma(L8, ab_small)

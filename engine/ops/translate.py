@@ -23,7 +23,6 @@ lightness="model" never (the network's RGB, resized back), "auto" follows the co
 
 from __future__ import annotations
 
-import cv2
 import numpy as np
 import torch
 
@@ -34,7 +33,7 @@ from ..imaging import check_rgb, resize, to_tensor, to_uint8
 from ..jobs import CancelToken, Operation, Progress
 from ..kinds import TRANSLATION_KINDS, ModelKind
 from ._common import check_cancel, check_choice, device_of
-from .colorize import WORK_SIDE, carry_chroma, colorize, is_colorizer
+from .colorize import carry_chroma, check_work_side, colorize, is_colorizer, lightness8
 
 DIRECTIONS = ("ab", "ba")
 PREPARES = ("auto", "none")
@@ -142,12 +141,9 @@ def translate(model: Model, image: np.ndarray, *, direction: str = "ab", prepare
 def recolour(model: Model, net: torch.nn.Module, image: np.ndarray, prepared: np.ndarray,
              side: int | None, token: CancelToken | None) -> Operation[np.ndarray]:
     """The image's own lightness with the chroma the network gives at the working size."""
-    side = WORK_SIDE if side is None else side
-    if not isinstance(side, int) or isinstance(side, bool) or side < 16:
-        raise UserError(f"the working size must be a whole number of at least 16 pixels, got {side!r}")
     height, width = image.shape[:2]
-    L8 = cv2.extractChannel(cv2.cvtColor(np.ascontiguousarray(image), cv2.COLOR_RGB2LAB), 0)
-    run_w, run_h = working_size(net, model, width, height, side)
+    L8 = lightness8(image)
+    run_w, run_h = working_size(net, model, width, height, check_work_side(side))
     small = np.array(prepared) if prepared.shape[:2] == (run_h, run_w) \
         else resize(prepared, run_w, run_h)
     with torch.inference_mode():
