@@ -20,6 +20,9 @@ TRANSFORMS = ("edges", "gray", "none")
 # sketch has far fewer lines than Canny finds in a photo, and a model that only ever saw
 # dense edges answered a few pen lines with a flat, average image.
 TRAIN_KEEP = (0.25, 1.0)
+# Line widths a training pair draws its edges with, in pixels: Canny gives 1 px lines, while a
+# pen on the 256 px sketch pad (width 4) shrunk to a 128 px model is about 2 px wide.
+TRAIN_LINE_WIDTHS = (1, 2)
 
 
 def make_input(transform: str, rgb: np.ndarray, rng: np.random.Generator | None = None) -> np.ndarray:
@@ -27,7 +30,9 @@ def make_input(transform: str, rgb: np.ndarray, rng: np.random.Generator | None 
     random share of their lines; without it, all of them (what the translate op uses)."""
     check_rgb(rgb, "input image")
     if transform == "edges":
-        return edges(rgb, 1.0 if rng is None else float(rng.uniform(*TRAIN_KEEP)))
+        if rng is None:
+            return edges(rgb)
+        return edges(rgb, float(rng.uniform(*TRAIN_KEEP)), int(rng.choice(TRAIN_LINE_WIDTHS)))
     if transform == "gray":
         return gray(rgb)
     if transform == "none":
@@ -41,12 +46,13 @@ def gray(rgb: np.ndarray) -> np.ndarray:
     return np.repeat(luma[..., None], 3, axis=2)
 
 
-def edges(rgb: np.ndarray, keep: float = 1.0) -> np.ndarray:
+def edges(rgb: np.ndarray, keep: float = 1.0, line_width: int = 1) -> np.ndarray:
     """Canny edges as black lines on white, 3 channels.
 
     Thresholds follow the image's median intensity so dark and bright photos both give
     lines; a light blur first keeps sensor noise from becoming dots. With `keep` < 1 only
-    the longest connected lines, about that share of the edge pixels, are kept.
+    the longest connected lines, about that share of the edge pixels, are kept; with
+    `line_width` > 1 the lines are thickened to about that many pixels.
     """
     luma = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
     luma = cv2.GaussianBlur(luma, (3, 3), 0)
@@ -56,6 +62,8 @@ def edges(rgb: np.ndarray, keep: float = 1.0) -> np.ndarray:
     lines = cv2.Canny(luma, low, high)
     if keep < 1:
         lines = longest_lines(lines, keep)
+    if line_width > 1:
+        lines = cv2.dilate(lines, np.ones((line_width, line_width), np.uint8))
     return np.repeat((255 - lines)[..., None], 3, axis=2)
 
 

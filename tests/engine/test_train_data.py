@@ -5,7 +5,7 @@ import pytest
 import torch
 
 from engine.errors import UserError
-from engine.pairs import make_input
+from engine.pairs import edges, make_input
 from engine.train.augment import diff_augment, parse_policy
 from engine.train.data import BatchOrder, load_image_set, random_square_crop, scan_images
 from support.images import make_scenes, write_image_folder
@@ -124,14 +124,18 @@ def test_edges_are_black_lines_on_white_and_gray_is_luminance():
         make_input("sepia", scene)
 
 
-def test_training_edges_keep_the_longest_lines_at_random_and_the_default_keeps_all():
+def _five_outlines() -> np.ndarray:
     picture = np.full((64, 64, 3), 110, np.uint8)
     for side, x, y in ((40, 2, 2), (14, 46, 4), (8, 48, 40), (5, 10, 52), (3, 30, 56)):
         picture[y:y + side, x:x + side] = 230          # squares: outlines of five lengths
+    return picture
+
+
+def test_thinned_edges_keep_the_longest_lines_and_the_default_keeps_all():
+    picture = _five_outlines()
     default = make_input("edges", picture)[..., 0] == 0
     assert (make_input("edges", picture)[..., 0] == 0).sum() == default.sum()   # deterministic
-    rng = np.random.default_rng(0)
-    drawn = [make_input("edges", picture, rng)[..., 0] == 0 for _ in range(12)]
+    drawn = [edges(picture, keep)[..., 0] == 0 for keep in np.linspace(0.2, 1.0, 12)]
     counts = [int(d.sum()) for d in drawn]
     assert max(counts) <= default.sum() and min(counts) < 0.6 * default.sum()
     assert len(set(counts)) > 2                                  # the share kept varies
@@ -139,3 +143,16 @@ def test_training_edges_keep_the_longest_lines_at_random_and_the_default_keeps_a
     for d in drawn:
         assert (d & ~default).sum() == 0                         # only ever removes lines
         assert d[:44, :44].sum() == big_outline.sum()            # the longest line stays
+
+
+def test_training_edges_vary_in_share_and_line_width():
+    picture = _five_outlines()
+    default = make_input("edges", picture)[..., 0] == 0
+    rng = np.random.default_rng(0)
+    drawn = [make_input("edges", picture, rng)[..., 0] == 0 for _ in range(16)]
+    thin = [d for d in drawn if (d & ~default).sum() == 0]
+    thick = [d for d in drawn if (d & ~default).sum() > 0]
+    assert thin and thick                                        # both widths are drawn
+    assert len({int(d.sum()) for d in thin}) > 1                 # the share kept varies
+    for d in thick:                                              # a thick line covers its thin one
+        assert d[:44, :44].sum() > default[:44, :44].sum()
