@@ -12,12 +12,14 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QButtonGroup, QComboBox, QHBoxLayout, QLabel, QPushButton,
                                QSizePolicy, QSpinBox, QVBoxLayout, QWidget)
 
-from ...model.hints import folder_takes_hints
+from ...model.translators import TranslatorTraits, translator_traits
 from ..images import to_pixmap
 from .sketch_pad import ERASER, MIN_SCREEN_SIDE, PEN, SketchPad
 
-DIRECTIONS = {"ab": "A \u2192 B", "ba": "B \u2192 A"}
 APPLY_TIP = "Translate the current image; the result opens in a viewer"
+DRAW_HELP = "Draw on the white pad: the model turns the drawing into a picture."
+IMAGE_ONLY_HELP = ("This model changes the current image or photo: choose the direction and "
+                   "Apply to image. Drawings need a sketch model (e.g. Edges to outdoor scene).")
 HINTS_HELP = ("Colourising models (grey \u2192 colour) take the colour strokes painted on the "
               "image as colour hints: each stroke's colour steers the colour where it lies. "
               "Paint with the Colour brush, then Apply; undo a stroke to drop its hint.")
@@ -38,8 +40,6 @@ class TranslatePanel(QWidget):
         self.refresh.setToolTip("Look for new translation models")
         self.refresh.setFixedWidth(32)
         self.direction = QComboBox(self)
-        for key, text in DIRECTIONS.items():
-            self.direction.addItem(text, key)
         self.direction.setToolTip("CycleGAN models translate both ways")
         self.apply = QPushButton("Apply to image", self)
         self.apply.setObjectName("translateApply")
@@ -62,8 +62,7 @@ class TranslatePanel(QWidget):
         self.width_box.setValue(int(self.pad.pen_width))
         self.width_box.setSuffix(" px")
         self.width_box.setToolTip("Pen width on the 256 px sketch")
-        self.output = QLabel("Draw on the white pad: the model turns the drawing into a picture.",
-                             self)
+        self.output = QLabel(DRAW_HELP, self)
         self.output.setObjectName("translateOutput")
         self.output.setAlignment(Qt.AlignCenter)
         self.output.setWordWrap(True)
@@ -112,7 +111,7 @@ class TranslatePanel(QWidget):
         self.model.clear()
         for info in models:
             self.model.addItem(f"{info.display_name} ({info.kind})",
-                               (str(info.folder), info.kind, folder_takes_hints(info.folder)))
+                               (str(info.folder), info.kind, translator_traits(info.folder)))
         index = next((i for i in range(self.model.count())
                       if self.model.itemData(i)[0] == (str(current) if current else None)), 0)
         self.model.setCurrentIndex(index)
@@ -129,10 +128,14 @@ class TranslatePanel(QWidget):
     def current_direction(self) -> str:
         return self.direction.currentData()
 
+    def traits(self) -> TranslatorTraits | None:
+        data = self.model.currentData()
+        return data[2] if data else None
+
     def takes_hints(self) -> bool:
         """The chosen model colourises and takes colour hints."""
-        data = self.model.currentData()
-        return bool(data) and data[2]
+        traits = self.traits()
+        return traits is not None and traits.takes_hints
 
     def set_hint_count(self, count: int) -> None:
         """How many colour strokes the document has (each one a colour hint)."""
@@ -149,14 +152,22 @@ class TranslatePanel(QWidget):
             " (paint colour strokes on the image to give colour hints)" if hinted else ""))
 
     def _model_changed(self) -> None:
-        data = self.model.currentData()
-        has_model = bool(data)
+        traits = self.traits()
+        has_model = traits is not None
         self.apply.setEnabled(has_model)
-        self.direction.setEnabled(has_model and data[1] == "cyclegan")
-        if has_model and data[1] != "cyclegan":
-            self.direction.setCurrentIndex(0)
+        self.direction.clear()
+        for key, text in (traits or TranslatorTraits()).directions:
+            self.direction.addItem(text, key)
+        self.direction.setEnabled(self.direction.count() > 1)
+        drawings = traits is None or traits.takes_drawings
+        for widget in (self.pad, self.pen, self.eraser, self.width_box, self.clear, self.save):
+            widget.setVisible(drawings)
+        if not drawings:
+            self.output.setText(IMAGE_ONLY_HELP)
+        elif self.pad.is_blank() or self.result is None:
+            self.output.setText(DRAW_HELP)
         self._show_hints()
-        if has_model and not self.pad.is_blank():
+        if has_model and drawings and not self.pad.is_blank():
             self._sketch_changed()
 
     def _apply(self) -> None:
@@ -176,7 +187,7 @@ class TranslatePanel(QWidget):
         self.result = None
         self.save.setEnabled(False)
         self.output.clear()
-        self.output.setText("Draw on the white pad: the model turns the drawing into a picture.")
+        self.output.setText(DRAW_HELP)
 
     def show_result(self, image: np.ndarray) -> None:
         if self.pad.is_blank():
