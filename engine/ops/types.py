@@ -56,7 +56,7 @@ class EditSettings:
     seed: int = 0
     perturbation: float = 1.0   # with z0: starts are z0 + U(-s, s) noise, s from 0 up to this
     patience: int = 5           # early stop: steps over which the best cost must improve ...
-    plateau: float = 0.005      # ... by at least this fraction (0 = never stop early)
+    plateau: float = 0.02       # ... by at least this fraction (0 = never stop early)
 
 
 @dataclass
