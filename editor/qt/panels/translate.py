@@ -41,6 +41,7 @@ class TranslatePanel(QWidget):
         self.refresh.setFixedWidth(32)
         self.direction = QComboBox(self)
         self.direction.setToolTip("CycleGAN models translate both ways")
+        self.direction.setSizeAdjustPolicy(QComboBox.AdjustToContents)   # names differ per model
         self.apply = QPushButton("Apply to image", self)
         self.apply.setObjectName("translateApply")
         self.apply.setToolTip(APPLY_TIP)

@@ -40,6 +40,8 @@ def test_a_colour_model_applies_both_ways_keeping_the_lightness(make_window, qtb
     assert panel.direction.isEnabled()   # a CycleGAN goes both ways, named by its domains
     assert [panel.direction.itemText(i) for i in range(panel.direction.count())] == \
         ["green \u2192 warm", "warm \u2192 green"]
+    widest = panel.direction.fontMetrics().horizontalAdvance("warm \u2192 green")
+    qtbot.waitUntil(lambda: panel.direction.width() > widest)        # the names are not cut
     assert not panel.pad.isVisible() and not panel.pen.isVisible()   # it takes no drawings
     assert "Apply to image" in panel.output.text()
     for row in (0, 1):
