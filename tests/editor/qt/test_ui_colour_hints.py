@@ -24,7 +24,9 @@ def hint_window(make_window, qtbot, edit_model, tiny_colorizer):  # noqa: F811
     wait_loaded(qtbot, window)
     window.translate_dock.show()
     window.translate_dock.raise_()
-    qtbot.waitUntil(lambda: window.translate.pad.isVisible())
+    # a colouriser takes no drawings, so the dock shows no sketch pad
+    qtbot.waitUntil(lambda: window.translate.isVisible() and window.translate.model.count() > 0)
+    assert not window.translate.pad.isVisible()
     return window
 
 
