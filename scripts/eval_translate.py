@@ -35,8 +35,8 @@ from engine.imaging import encode_image, load_rgb, resize  # noqa: E402
 from engine.jobs import drive  # noqa: E402
 from engine.ops.evaluate import list_images  # noqa: E402
 from engine.ops.translate import translate  # noqa: E402
-from engine.ops.translate_eval import (chroma_error, colorize_scores, sketch_crops,  # noqa: E402
-                                       sketch_scores, time_large)
+from engine.ops.translate_eval import (SKETCH_SIDE, chroma_error, colorize_scores,  # noqa: E402
+                                       sketch_crops, sketch_scores, time_large)
 from engine.pairs import edges, gray  # noqa: E402
 
 SHEET_WIDTH = 320
@@ -113,7 +113,7 @@ def main() -> int:
     parser.add_argument("--edges", nargs="*", default=[], metavar="MODEL")
     parser.add_argument("--data", default="/work/data/outdoor", help="the outdoor set (holdout/)")
     parser.add_argument("--work-side", type=int, help="colouriser working size (long side)")
-    parser.add_argument("--side", type=int, default=128, help="sketch crop size")
+    parser.add_argument("--side", type=int, default=SKETCH_SIDE, help="sketch crop size")
     parser.add_argument("--sheet", type=Path, help="write a PNG sheet of held-out results")
     parser.add_argument("--no-time", action="store_true", help="skip the 12 MP timing")
     parser.add_argument("--hints", nargs="+", type=int, metavar="N",

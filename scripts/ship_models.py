@@ -33,7 +33,7 @@ from engine.imaging import load_rgb  # noqa: E402
 from engine.jobs import drive  # noqa: E402
 from engine.ops.evaluate import evaluate, list_images  # noqa: E402
 from engine.ops.translate import translate  # noqa: E402
-from engine.ops.translate_eval import sketch_scores  # noqa: E402
+from engine.ops.translate_eval import SKETCH_SIDE, sketch_scores  # noqa: E402
 from engine.pairs import make_input  # noqa: E402
 
 GANS = ("landscapes64", "scenes64", "outdoor64")
@@ -43,7 +43,6 @@ DISPLAY = {"landscapes64": "Landscapes 64 px, spatial latent (photos + layered c
            "sr-x2": "Super-resolution x2",
            "edges2outdoor": "Edges to outdoor scene", "gray2color": "Grey to colour"}
 SHIPPED_FILES = ("config.json", "README.md", "samples.png")
-SKETCH_SIDE = 128   # held-out sketch crops are scored at this size, whatever the model's
 
 
 def copy_model(run: Path, target: Path) -> None:

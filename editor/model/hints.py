@@ -12,12 +12,9 @@ item, so undoing it drops its hint the next time hints are made.
 
 from __future__ import annotations
 
-import os
-
 import numpy as np
 
-from engine.checkpoints import Model, read_model_config
-from engine.errors import UserError
+from engine.checkpoints import Model
 from engine.hint_maps import hints_from_colours
 from engine.ops.colorize import is_colorizer, predicts_ab
 
@@ -32,14 +29,6 @@ def takes_hints(config: dict) -> bool:
     rule: engine.ops.colorize; an older RGB colouriser takes none)."""
     model = Model(folder=None, config=config)
     return "kind" in config and is_colorizer(model) and predicts_ab(model)
-
-
-def folder_takes_hints(folder: str | os.PathLike) -> bool:
-    """Reads only the model's config.json; an unreadable model takes none."""
-    try:
-        return takes_hints(read_model_config(folder))
-    except (UserError, OSError, ValueError):
-        return False
 
 
 def color_strokes(strokes) -> tuple[Stroke, ...]:

@@ -18,7 +18,8 @@ from engine import checkpoints
 from engine.kinds import TRANSLATION_KINDS
 
 from ..jobs import Job, JobRunner
-from ..model.hints import color_strokes, folder_takes_hints, photo_geometry, stroke_hints
+from ..model.hints import color_strokes, photo_geometry, stroke_hints
+from ..model.translators import translator_traits
 from .session import PHOTO
 
 
@@ -84,7 +85,7 @@ class TranslationController(QObject):
         """The document's colour strokes as colour hints on `image` (what the pad shows) when
         the model at `folder` takes hints; else (None, 0)."""
         doc = self.c.doc
-        if doc is None or not color_strokes(doc.strokes) or not folder_takes_hints(folder):
+        if doc is None or not color_strokes(doc.strokes) or not translator_traits(folder).takes_hints:
             return None, 0
         height, width = image.shape[:2]
         photo = doc.photo if self.c.view == PHOTO else None

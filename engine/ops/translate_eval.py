@@ -30,6 +30,7 @@ from ..pairs import edges, gray
 from .translate import translate
 
 SKETCH_KEEP = 0.35       # share of Canny's edge pixels kept (longest lines first)
+SKETCH_SIDE = 128        # held-out sketch crops are scored at this size, whatever the model's
 MEGAPIXELS_12 = (4000, 3000)
 
 

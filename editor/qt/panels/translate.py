@@ -112,7 +112,7 @@ class TranslatePanel(QWidget):
         self.model.clear()
         for info in models:
             self.model.addItem(f"{info.display_name} ({info.kind})",
-                               (str(info.folder), info.kind, translator_traits(info.folder)))
+                               (str(info.folder), translator_traits(info.folder)))
         index = next((i for i in range(self.model.count())
                       if self.model.itemData(i)[0] == (str(current) if current else None)), 0)
         self.model.setCurrentIndex(index)
@@ -131,7 +131,7 @@ class TranslatePanel(QWidget):
 
     def traits(self) -> TranslatorTraits | None:
         data = self.model.currentData()
-        return data[2] if data else None
+        return data[1] if data else None
 
     def takes_hints(self) -> bool:
         """The chosen model colourises and takes colour hints."""

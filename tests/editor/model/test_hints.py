@@ -8,7 +8,8 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from editor.model.hints import folder_takes_hints, photo_geometry, stroke_hints, takes_hints
+from editor.model.hints import photo_geometry, stroke_hints, takes_hints
+from editor.model.translators import translator_traits
 from editor.model.photo import PhotoLayer
 from editor.model.strokes import COLOR, SKETCH, WARP, Stroke
 from engine.chroma import AB_SCALE, hints_from_points, rgb_to_lab
@@ -80,7 +81,7 @@ def test_which_models_take_hints(tmp_path):
     assert not takes_hints({"kind": "pix2pix", "input_transform": "edges"})
     assert not takes_hints({"kind": "cyclegan", "input_transform": "gray", "output": "lab_ab"})
     assert not takes_hints({})
-    assert not folder_takes_hints(tmp_path / "missing")
+    assert not translator_traits(tmp_path / "missing").takes_hints
 
 
 def test_hints_from_a_transparent_image(tmp_path):
