@@ -155,5 +155,26 @@ class SpatialGeneratorConfig:
 
 
 @dataclass
+class StyleGeneratorConfig:
+    """StyleGAN-like generator: a mapping network z -> w, then a learned 4x4 constant grown by
+    style-modulated 3x3 convolutions (one per resolution) to image_size. No noise inputs: an
+    op must get the same image for the same latent. The latent the ops see is z, with the
+    same uniform prior as the other generators; w is internal."""
+    image_size: int = 64
+    z_dim: int = 128
+    w_dim: int = 128
+    mapping_layers: int = 4
+    width: int = 32
+    max_width: int = 256
+    z_prior: str = "uniform"
+
+    def validate(self) -> None:
+        _check_choice("image_size", self.image_size, IMAGE_SIZES)
+        for name in ("z_dim", "w_dim", "mapping_layers", "width", "max_width"):
+            _check_positive(name, getattr(self, name))
+        _check_choice("z_prior", self.z_prior, ("uniform",))
+
+
+@dataclass
 class SpatialDiscriminatorConfig(DiscriminatorConfig):
     """DCGAN's down path judged twice: as a whole (4x4 head) and per patch (8x8 map)."""

@@ -57,7 +57,8 @@ def register(subparsers) -> None:
                    help="sr: add a PatchGAN loss over the second half of training")
     p.add_argument("--arch", choices=GAN_ARCHS, default="dcgan",
                    help="gan: dcgan (one global latent), spatial (global code + a 4x4 grid of local codes) "
-                        "or local (the same, with the layout left to the local codes)")
+                        "local (the same, with the layout left to the local codes) or style (a "
+                        "mapping network and style-modulated convolutions, StyleGAN-like)")
     p.add_argument("--init", help="gan: start from this gan model's weights where names and "
                    "shapes match (e.g. a variant of a trained design)")
     p.add_argument("--seed", type=int, default=0)

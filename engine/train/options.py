@@ -15,7 +15,7 @@ PAIR_MODES = ("edges", "gray", "folder", "sidebyside")
 GAN_LOSSES = ("nonsat", "hinge")
 # gan: one global z; a global code + a grid of local codes; the same with the layout left to
 # the local codes (the global code broadcast to every cell: SpatialGeneratorConfig.layout)
-GAN_ARCHS = ("dcgan", "spatial", "local")
+GAN_ARCHS = ("dcgan", "spatial", "local", "style")
 
 # Per kind and preset: the defaults an option takes when it is left as None.
 # The CPU numbers are sized for a 2-core laptop (see the README, "Training your own models", for measured costs).

@@ -9,7 +9,7 @@ import torch
 
 from ... import checkpoints, registry
 from ...config import (DiscriminatorConfig, GeneratorConfig, SpatialDiscriminatorConfig,
-                       SpatialGeneratorConfig)
+                       SpatialGeneratorConfig, StyleGeneratorConfig)
 from ...imaging import grid, to_uint8
 from ..augment import diff_augment, parse_policy
 from ..data import BatchOrder
@@ -40,6 +40,10 @@ class GanTask(Task):
         if o.arch in ("spatial", "local"):
             self.summary = ("A spatial-latent generator (global code + 4x4 grid of local codes) with a "
                             "global + patch discriminator, trained with DiffAugment; sample with the EMA generator.")
+        elif o.arch == "style":
+            self.summary = ("A StyleGAN-like generator (mapping network, style-modulated convolutions) "
+                            "with a global + patch discriminator, trained with DiffAugment; sample "
+                            "with the EMA generator.")
         self.g_ema = make_ema(self.g)
         self.networks = {"generator": self.g, "generator_ema": self.g_ema, "discriminator": self.d}
         self.start_networks()
@@ -95,6 +99,11 @@ class GanTask(Task):
 
 def build_pair(o) -> tuple[torch.nn.Module, torch.nn.Module]:
     """(generator, discriminator) for --arch."""
+    if o.arch == "style":   # the spatial design's discriminator: only the generator differs
+        return (registry.build("style_generator", StyleGeneratorConfig(
+                    image_size=o.size, width=o.width)),
+                registry.build("spatial_discriminator", SpatialDiscriminatorConfig(
+                    image_size=o.size, width=o.width)))
     if o.arch in ("spatial", "local"):
         layout = "broadcast" if o.arch == "local" else "map"
         return (registry.build("spatial_generator", SpatialGeneratorConfig(
