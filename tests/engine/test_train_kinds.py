@@ -4,11 +4,13 @@ import json
 
 import numpy as np
 import pytest
+import torch
 from PIL import Image
 
 from engine import checkpoints
 from engine.errors import UserError
 from engine.train import TrainOptions, run_training
+from engine.train.tasks.pix2pix import chroma_distance
 from support.images import make_scenes, write_image_folder
 
 pytestmark = pytest.mark.usefixtures("one_torch_thread")
@@ -60,16 +62,25 @@ def test_sr_adversarial_stage_adds_a_discriminator_for_the_second_half(data, tmp
 
 # Scene colours are uniform at random, so from edges alone the best L1 is the mean's (~0.5)
 # and the loss can only fall a little; from grey it can fall much further.
-@pytest.mark.parametrize("pairs,transform,drop", [("edges", "edges", 0.98), ("gray", "gray", 0.85)])
+# The colouriser logs its chroma distance, the RGB translators their L1.
+@pytest.mark.parametrize("pairs,transform,drop,key", [("edges", "edges", 0.98, "l1"),
+                                                      ("gray", "gray", 0.85, "chroma")])
 def test_pix2pix_from_one_folder_learns_and_records_the_input_transform(data, tmp_path, pairs,
-                                                                        transform, drop):
+                                                                        transform, drop, key):
     folder = run_training("pix2pix", options(tmp_path / "p", data=str(data["a"]), size=32,
                                              pairs=pairs, iters=80, lr=1e-3))
     model = checkpoints.load_model(folder)
     assert model.kind == "pix2pix" and model.config["input_transform"] == transform
     assert set(model.networks) == {"generator", "discriminator"}
-    early, late = early_late(log_of(folder), "l1")
+    early, late = early_late(log_of(folder), key)
     assert late < drop * early
+
+
+def test_colouriser_distance_is_the_euclidean_chroma_error_per_pixel():
+    target = torch.zeros(1, 2, 2, 2)
+    fake = target.clone()
+    fake[0, 0, 0, 0], fake[0, 1, 0, 0] = 0.3, 0.4   # one pixel 0.5 away, three exact
+    assert chroma_distance(fake, target).item() == pytest.approx(0.5 / 4, abs=1e-3)
 
 
 def test_pix2pix_from_two_folders_and_from_side_by_side_images(data, tmp_path):
