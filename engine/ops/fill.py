@@ -1,9 +1,12 @@
 """The learned fill: a fill model (engine/nets/fill.py) paints the hole in one forward pass.
 
 The box around the hole (fill_region.crop_box) is cut out and pre-filled by Telea at its
-own size. When it is larger than the model's training crop, the net sees it shrunk so
-its longer side is that crop's side (the scale it learned on), and its correction to the
-prefill is enlarged back. Only the hole and its blend margin change in the photo.
+own size. When it is larger than the model's training crop, the net sees it shrunk, and
+its correction to the prefill is enlarged back. How far it is shrunk depends on the hole:
+a wide hole (a box) is shrunk so the crop's longer side is the training crop's side (the
+scale the net learned whole objects at); a thin one (a scratch, a cable) only until it is
+as thick as the strokes the net learned on, since shrinking it further would blur what the
+net puts back (working_scale). Only the hole and its blend margin change in the photo.
 """
 
 from __future__ import annotations
@@ -22,6 +25,11 @@ from .fill_region import (BLENDS, blend_into, check_hole, check_region, compose,
                           default_margin, resize_mask)
 
 DEFAULT_FILL_MODEL = "fill128"
+# Thickness (widest inscribed circle's diameter) a hole is shrunk to at most, as a share of
+# the model's side: chosen on training photos (docs/fill.md), the thicker training strokes.
+THIN_HOLE_SHARE = 0.3
+# The net runs at most this many times the model's side: bounds time and memory.
+MAX_WORK_FACTOR = 4
 
 
 def fill(model: Model, image: np.ndarray, mask: np.ndarray, *, token: CancelToken | None = None,
@@ -64,7 +72,7 @@ def fill_crop(net: torch.nn.Module, crop: np.ndarray, hole: np.ndarray, n: int) 
     next to the known pixels stays)."""
     height, width = crop.shape[:2]
     given = prefill(np.ascontiguousarray(crop), hole, net.config.prefill)
-    scale = min(1.0, n / max(height, width))
+    scale = working_scale(hole, n)
     h, w = max(1, round(height * scale)), max(1, round(width * scale))
     if (h, w) == (height, width):
         check_region(hole)
@@ -75,6 +83,18 @@ def fill_crop(net: torch.nn.Module, crop: np.ndarray, hole: np.ndarray, n: int) 
     correction = _run(net, small, small_hole) - (small.astype(np.float32) / 127.5 - 1)
     correction = cv2.resize(correction, (width, height), interpolation=cv2.INTER_LINEAR)
     return _to_uint8(given.astype(np.float32) / 127.5 - 1 + correction)
+
+
+def working_scale(hole: np.ndarray, n: int) -> float:
+    """The factor the crop is shrunk by for the net (1: its own size). At least the factor
+    that fits the crop in n pixels; more (up to MAX_WORK_FACTOR x n pixels a side) while the
+    hole would otherwise end thinner than THIN_HOLE_SHARE x n."""
+    height, width = hole.shape
+    fit = min(1.0, n / max(height, width))
+    padded = np.pad(hole, 1).astype(np.uint8)   # the crop's border counts as known
+    thickness = 2 * float(cv2.distanceTransform(padded, cv2.DIST_L2, 5).max())
+    thin = min(1.0, THIN_HOLE_SHARE * n / max(thickness, 1.0))
+    return min(max(fit, thin), max(fit, MAX_WORK_FACTOR * n / max(height, width)))
 
 
 def _run(net: torch.nn.Module, given: np.ndarray, hole: np.ndarray) -> np.ndarray:

@@ -10,7 +10,7 @@ from engine.checkpoints import Model
 from engine.errors import UserError
 from engine.jobs import drive
 from engine.nets.fill import FillConfig
-from engine.ops.fill import fill
+from engine.ops.fill import MAX_WORK_FACTOR, THIN_HOLE_SHARE, fill, working_scale
 from engine.ops.fill_masks import centred_box
 from engine.ops.inpaint import inpaint
 from support.cancelling import run_cancelled_at
@@ -59,6 +59,23 @@ def test_a_large_photo_is_filled_from_a_box_around_the_hole_at_the_model_scale()
     assert seen[0].preview.shape == (36, 36, 3)
     assert not np.any(out != image, axis=2)[~grown(hole, 8)].any()
     assert np.any(out != image, axis=2)[hole].mean() > 0.9
+
+
+def test_a_wide_hole_is_shrunk_to_the_model_side_a_thin_one_only_to_its_stroke_width():
+    n = 128
+    box = centred_box(384, 384, 192)                  # a box: the whole crop into n pixels
+    assert working_scale(box, n) == pytest.approx(n / 384)
+    line = np.zeros((384, 384), bool)
+    line[190:194, :] = True                            # 4 px thick: never shrunk
+    assert working_scale(line, n) == 1.0
+    wide_line = np.zeros((384, 384), bool)
+    wide_line[150:230, :] = True                       # 80 px: shrunk to the training strokes' width
+    thickness_after = 80 * working_scale(wide_line, n)
+    assert n / 384 < working_scale(wide_line, n) < 1
+    assert thickness_after == pytest.approx(THIN_HOLE_SHARE * n, rel=0.1)
+    huge = np.zeros((4000, 4000), bool)
+    huge[2000:2003, :] = True                          # a long scratch on a huge photo: capped
+    assert working_scale(huge, n) == pytest.approx(MAX_WORK_FACTOR * n / 4000)
 
 
 def test_what_was_in_the_hole_does_not_change_the_fill():
