@@ -59,8 +59,9 @@ def register(subparsers) -> None:
                    help="gan: dcgan (one global latent), spatial (global code + a 4x4 grid of local codes) "
                         "local (the same, with the layout left to the local codes) or style (a "
                         "mapping network and style-modulated convolutions, StyleGAN-like)")
-    p.add_argument("--init", help="gan: start from this gan model's weights where names and "
-                   "shapes match (e.g. a variant of a trained design)")
+    p.add_argument("--init", help="gan, sr, fill, pix2pix: start from this model's weights where "
+                   "names and shapes match (a variant of a trained design, or more training "
+                   "for a shipped model)")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--resume", action="store_true", help="continue the run saved in --out")
     p.add_argument("--force", action="store_true", help="replace an existing --out")

@@ -16,6 +16,7 @@ GAN_LOSSES = ("nonsat", "hinge")
 # gan: one global z; a global code + a grid of local codes; the same with the layout left to
 # the local codes (the global code broadcast to every cell: SpatialGeneratorConfig.layout)
 GAN_ARCHS = ("dcgan", "spatial", "local", "style")
+INIT_KINDS = ("gan", "sr", "fill", "pix2pix")   # kinds that can start from a model (--init)
 
 # Per kind and preset: the defaults an option takes when it is left as None.
 # The CPU numbers are sized for a 2-core laptop (see the README, "Training your own models", for measured costs).
@@ -138,8 +139,8 @@ def _check_common(kind: str, o: TrainOptions) -> None:
         raise UserError(f"--size must be one of {', '.join(map(str, IMAGE_SIZES))}, got {o.size}")
     if kind == "gan" and o.upsample not in ("transpose", "resize"):
         raise UserError(f"--upsample must be transpose or resize, got {o.upsample!r}")
-    if o.init is not None and kind != "gan":
-        raise UserError("--init is for gan training only")
+    if o.init is not None and kind not in INIT_KINDS:
+        raise UserError(f"--init is for {', '.join(INIT_KINDS)} training only")
     if kind == "gan" and o.arch not in GAN_ARCHS:
         raise UserError(f"--arch must be one of {', '.join(GAN_ARCHS)}, got {o.arch!r}")
     if kind == "gan" and o.loss not in GAN_LOSSES:

@@ -50,6 +50,22 @@ def test_sr_learns_beyond_bicubic_and_records_its_scale(data, tmp_path):
     assert (folder / "samples.png").is_file()
 
 
+def test_sr_can_train_on_from_a_shipped_model_and_refuses_another_kind(data, tmp_path):
+    first = run_training("sr", options(tmp_path / "a", data=str(data["a"]), size=32, scale=4,
+                                       blocks=2, iters=30, lr=2e-3))
+    more = run_training("sr", options(tmp_path / "b", data=str(data["a"]), size=32, scale=4,
+                                      blocks=2, iters=1, lr=1e-9, init=str(first)))
+    fresh = run_training("sr", options(tmp_path / "c", data=str(data["a"]), size=32, scale=4,
+                                       blocks=2, iters=1, lr=1e-9))
+    source, continued, new = (checkpoints.load_model(f).net("sr").state_dict()
+                              for f in (first, more, fresh))
+    assert all(torch.allclose(continued[k].float(), source[k].float(), atol=1e-3) for k in source)
+    assert not all(torch.allclose(new[k].float(), source[k].float(), atol=1e-3) for k in source)
+    with pytest.raises(UserError, match="needs a fill model.*is a sr model"):
+        run_training("fill", options(tmp_path / "d", data=str(data["a"]), size=32, iters=1,
+                                     init=str(first)))
+
+
 def test_sr_adversarial_stage_adds_a_discriminator_for_the_second_half(data, tmp_path):
     folder = run_training("sr", options(tmp_path / "sr", data=str(data["a"]), size=32, scale=2,
                                         blocks=1, iters=6, adversarial=True))

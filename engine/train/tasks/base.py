@@ -17,6 +17,7 @@ from ..data import (BatchOrder, ImageSet, apply_crop, item_rng, load_image_set, 
 from ..options import TrainOptions
 from ..card import model_card
 from ..output import RunFolder
+from ..init_weights import init_from_model
 
 
 class Task:
@@ -155,6 +156,12 @@ class Task:
     def load_data_state(self, state: dict) -> None:
         for name, order in self.orders.items():
             order.load_state_dict(state[name])
+
+    def init_from_option(self, networks: dict | None = None) -> None:
+        """--init MODEL: copy the model's matching weights into `networks` (default: the
+        run's networks); a resumed run keeps its own."""
+        if self.o.init and not self.o.resume:
+            init_from_model(self.o.init, self.kind, networks or self.networks)
 
     def start_networks(self) -> None:
         """Every process starts from rank 0's initial weights."""

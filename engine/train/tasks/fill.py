@@ -60,6 +60,7 @@ class FillTask(Task):
         self.networks = {"fill": self.net}
         self.lr = o.lr or 5e-4
         self.optimizers = {"fill": self.adam(self.net.parameters(), self.lr, (0.9, 0.99))}
+        self.init_from_option()
         self.start_networks()
         rng = np.random.default_rng(SAMPLE_SEED)
         shown = range(min(4, len(self.images)))

@@ -15,7 +15,6 @@ from ..augment import diff_augment, parse_policy
 from ..data import BatchOrder
 from ..ema import make_ema, update_ema
 from ..losses import d_loss, g_loss
-from ..init_weights import init_from_model
 from .base import Task, fixed_latents
 
 
@@ -35,8 +34,7 @@ class GanTask(Task):
         self.orders["real"] = BatchOrder(len(self.images), o.batch, o.seed)
         device = self.ctx.device
         self.g, self.d = (net.to(device).train() for net in build_pair(o))
-        if o.init and not o.resume:  # a resumed run has its own weights
-            init_from_model(o.init, {"generator": self.g, "discriminator": self.d})
+        self.init_from_option({"generator": self.g, "discriminator": self.d})
         if o.arch in ("spatial", "local"):
             self.summary = ("A spatial-latent generator (global code + 4x4 grid of local codes) with a "
                             "global + patch discriminator, trained with DiffAugment; sample with the EMA generator.")

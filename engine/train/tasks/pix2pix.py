@@ -84,6 +84,7 @@ class Pix2PixTask(Task):
             in_channels=3 if self.colour else 6, width=o.width,
             layers=patchgan_layers_for(o.size))).to(device).train()
         self.networks = {"generator": self.g, "discriminator": self.d}
+        self.init_from_option()
         self.start_networks()
         lr = o.lr or 2e-4
         self.optimizers = {"generator": self.adam(self.g.parameters(), lr),

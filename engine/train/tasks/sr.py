@@ -73,6 +73,7 @@ class SRTask(Task):
                 in_channels=3, width=o.width, layers=patchgan_layers_for(o.size))).to(device)
             self.networks["discriminator"] = self.d
             self.optimizers["discriminator"] = self.adam(self.d.parameters(), lr, (0.9, 0.99))
+        self.init_from_option()
         self.start_networks()
         shown = [resize(center_crop_square(self.images.get(i)), o.size, o.size)
                  for i in range(min(4, len(self.images)))]
