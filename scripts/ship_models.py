@@ -70,9 +70,23 @@ def keep_ema_generator_only(folder: Path) -> None:
     write_text(folder / "config.json", json.dumps(config, indent=2) + "\n")
 
 
-def set_display_name(folder: Path, name: str) -> None:
+def keep_translator_generator_only(folder: Path) -> None:
+    """Ship a pix2pix translator's generator alone: translating never runs its discriminator,
+    which only served training (never resumed from weights/; `train --init` takes the
+    generator)."""
     config = json.loads((folder / "config.json").read_text())
-    config["display_name"] = name
+    networks = config["networks"]
+    if config["kind"] != "pix2pix" or "discriminator" not in networks:
+        return
+    (folder / networks.pop("discriminator")["file"]).unlink()
+    config["shipped_networks"] = "the generator only; the discriminator served training"
+    write_text(folder / "config.json", json.dumps(config, indent=2) + "\n")
+
+
+def set_names(folder: Path, name: str, display: str) -> None:
+    """The model's name is the folder it ships in, whatever the run folder was called."""
+    config = json.loads((folder / "config.json").read_text())
+    config["name"], config["display_name"] = name, display
     write_text(folder / "config.json", json.dumps(config, indent=2) + "\n")
 
 
@@ -172,7 +186,8 @@ def main() -> int:
             copy_model(args.runs / name, target)
             if name in GANS:
                 keep_ema_generator_only(target)
-            set_display_name(target, DISPLAY[name])
+            keep_translator_generator_only(target)
+            set_names(target, name, DISPLAY[name])
         model = checkpoints.load_model(target)
         if name in GANS:
             report = drive(evaluate(model, holdout64, max_images=args.max_images,
@@ -256,7 +271,7 @@ def ship_unpaired(name: str, args, credits: str) -> None:
     target = args.weights / name
     if not args.measure_only:
         copy_model(args.runs / name, target)
-        set_display_name(target, UNPAIRED[name])
+        set_names(target, name, UNPAIRED[name])
         config = json.loads((target / "config.json").read_text())
         config.update(UNPAIRED_CONFIG[name])
         write_text(target / "config.json", json.dumps(config, indent=2) + "\n")
