@@ -11,6 +11,7 @@ from engine.config import SpatialGeneratorConfig
 from engine.errors import UserError
 from engine.train import TrainOptions, run_training
 from support.images import write_image_folder
+from support.models import train_gan_arch
 
 pytestmark = pytest.mark.usefixtures("one_torch_thread")
 
@@ -58,11 +59,7 @@ def test_config_refuses_unsupported_grid():
 
 
 def test_spatial_gan_trains_and_loads_as_a_gan_model(tmp_path):
-    data = write_image_folder(tmp_path / "data", 16, 32, seed=3)
-    folder = run_training("gan", TrainOptions(
-        data=str(data), out=str(tmp_path / "model"), preset="cpu-quick", arch="spatial",
-        size=16, batch=4, width=8, iters=6, log_every=1, device="cpu"))
-    model = checkpoints.load_model(folder)
+    _, model, log = train_gan_arch(tmp_path, "spatial", iters=6)
     g, d = model.generator(), model.net("discriminator")
     assert g.arch == "spatial_generator" and d.arch == "spatial_discriminator"
     z = g.sample_z(3)
@@ -71,7 +68,6 @@ def test_spatial_gan_trains_and_loads_as_a_gan_model(tmp_path):
     score, features = d(image, return_features=True)
     assert score.shape == (3,) and len(features) == len(d.features(image))
     assert d.verdicts(image).shape[1] == 1 + 8 * 8  # the global verdict + the 8x8 patch map
-    log = [json.loads(line) for line in (folder / "log.jsonl").read_text().splitlines()]
     assert len(log) == 6 and np.isfinite(log[-1]["loss_d"]) and np.isfinite(log[-1]["loss_g"])
 
 

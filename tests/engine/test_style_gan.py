@@ -1,18 +1,15 @@
 """The StyleGAN-like generator (issue 14, design (c)): z in the ops' uniform box, a mapping to
 w, style-modulated convolutions; it trains and loads like any gan model."""
 
-import json
-
 import numpy as np
 import pytest
 import torch
 
-from engine import checkpoints, registry
+from engine import registry
 from engine.config import StyleGeneratorConfig
 from engine.errors import UserError
 from engine.nets.style import ModulatedConv
-from engine.train import TrainOptions, run_training
-from support.images import write_image_folder
+from support.models import train_gan_arch
 
 pytestmark = pytest.mark.usefixtures("one_torch_thread")
 
@@ -65,15 +62,10 @@ def test_config_refuses_a_zero_mapping():
 
 
 def test_style_gan_trains_and_loads_as_a_gan_model(tmp_path):
-    data = write_image_folder(tmp_path / "data", 16, 32, seed=3)
-    folder = run_training("gan", TrainOptions(
-        data=str(data), out=str(tmp_path / "model"), preset="cpu-quick", arch="style",
-        size=16, batch=4, width=8, iters=4, log_every=1, device="cpu"))
-    model = checkpoints.load_model(folder)
+    folder, model, log = train_gan_arch(tmp_path, "style", iters=4)
     g, d = model.generator(), model.net("discriminator")
     assert g.arch == "style_generator" and d.arch == "spatial_discriminator"
     image = g(g.sample_z(2))
     assert image.shape == (2, 3, 16, 16) and torch.isfinite(image).all()
-    log = [json.loads(line) for line in (folder / "log.jsonl").read_text().splitlines()]
     assert len(log) == 4 and np.isfinite(log[-1]["loss_g"])
     assert "StyleGAN-like" in (folder / "README.md").read_text()

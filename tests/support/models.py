@@ -8,6 +8,22 @@ from engine import checkpoints, registry
 from engine.config import DiscriminatorConfig, EncoderConfig, GeneratorConfig
 
 
+def train_gan_arch(root, arch: str, iters: int):
+    """A gan of `arch` trained `iters` steps on 16 px test images under `root`:
+    (folder, model, log entries)."""
+    import json
+
+    from engine.train import TrainOptions, run_training
+    from support.images import write_image_folder
+
+    data = write_image_folder(root / "data", 16, 32, seed=3)
+    folder = run_training("gan", TrainOptions(
+        data=str(data), out=str(root / "model"), preset="cpu-quick", arch=arch,
+        size=16, batch=4, width=8, iters=iters, log_every=1, device="cpu"))
+    log = [json.loads(line) for line in (folder / "log.jsonl").read_text().splitlines()]
+    return folder, checkpoints.load_model(folder), log
+
+
 def build_untrained_gan(folder, size: int = 16, z_dim: int = 8, width: int = 8):
     """A randomly initialised gan model folder (G, EMA G, D, E): for shapes and I/O tests."""
     g = registry.build("dcgan_generator", GeneratorConfig(image_size=size, z_dim=z_dim, width=width))
