@@ -94,7 +94,7 @@ def working_scale(hole: np.ndarray, n: int) -> float:
     padded = np.pad(hole, 1).astype(np.uint8)   # the crop's border counts as known
     thickness = 2 * float(cv2.distanceTransform(padded, cv2.DIST_L2, 5).max())
     thin = min(1.0, THIN_HOLE_SHARE * n / max(thickness, 1.0))
-    return min(max(fit, thin), max(fit, MAX_WORK_FACTOR * n / max(height, width)))
+    return max(fit, min(thin, MAX_WORK_FACTOR * fit))
 
 
 def _run(net: torch.nn.Module, given: np.ndarray, hole: np.ndarray) -> np.ndarray:

@@ -1,4 +1,4 @@
-"""pix2pix: U-Net generator, PatchGAN on (input, output) pairs, L1 weight 100.
+"""pix2pix: U-Net generator, PatchGAN on (input, output) pairs, reconstruction weight 100.
 
 `--pairs gray` trains a colouriser instead of an RGB -> RGB map: the input is Lab
 lightness plus colour-hint channels (engine.chroma), the output is chroma ab only, the
@@ -28,7 +28,7 @@ from ..data import BatchOrder, apply_crop, item_rng, random_square_crop
 from ..losses import d_loss, g_loss
 from .base import Task
 
-L1_WEIGHT = 100.0
+RECONSTRUCTION_WEIGHT = 100.0   # of L1 (RGB) or of the chroma distance (colouriser)
 # Colouriser: halvings in its U-Net (at most; small test sizes get fewer), and the share of
 # the shorter side a training crop covers (it is resized to --size, so scales vary 2x).
 COLOR_DEPTH = 5
@@ -148,11 +148,11 @@ class Pix2PixTask(Task):
         adv = g_loss("nonsat", self.d(torch.cat([cond, fake], 1)))
         if self.colour:
             distance = chroma_distance(fake, b)
-            self.optimize("generator", COLOR_ADV_WEIGHT * adv + L1_WEIGHT * distance)
+            self.optimize("generator", COLOR_ADV_WEIGHT * adv + RECONSTRUCTION_WEIGHT * distance)
             metrics = {"chroma": distance.item()}
         else:
             l1 = (fake - b).abs().mean()
-            self.optimize("generator", adv + L1_WEIGHT * l1)
+            self.optimize("generator", adv + RECONSTRUCTION_WEIGHT * l1)
             metrics = {"l1": l1.item()}
         self.d.requires_grad_(True)
         self.sync_buffers(self.g, self.d)
