@@ -1,4 +1,4 @@
-"""python -m engine.datasets outdoor --out DIR [--n64 N] [--n256 N] [--seed S] [--debs DIR]
+"""python -m engine.datasets outdoor --out DIR [--n64 N] [--n256 N] [--n-scenes256 N] [--seed S] [--debs DIR]
 python -m engine.datasets layered --outdoor DIR --out DIR [--count N] [--seed S]
 python -m engine.datasets domains --outdoor DIR --out DIR [--set train64] [--tile PX]"""
 
@@ -20,6 +20,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     outdoor.add_argument("--out", required=True, help="output folder (keep it outside the repo)")
     outdoor.add_argument("--n64", type=_non_negative, default=30000, help="64x64 training crops")
     outdoor.add_argument("--n256", type=_non_negative, default=3000, help="256x256 training crops")
+    outdoor.add_argument("--n-scenes256", type=_non_negative, default=3000,
+                         help="256x256 whole-scene crops (half to all of the shorter side)")
     outdoor.add_argument("--n-holdout64", type=_non_negative, default=200,
                          help="64x64 crops from the held-out photos")
     outdoor.add_argument("--seed", type=int, default=0)
@@ -70,7 +72,7 @@ def main(argv: list[str] | None = None) -> int:
         from engine.datasets.outdoor import build_outdoor  # numpy/Pillow only when needed
         manifest = build_outdoor(
             args.out, n64=args.n64, n256=args.n256, seed=args.seed, debs_dir=args.debs,
-            n_holdout64=args.n_holdout64, workers=args.workers,
+            n_holdout64=args.n_holdout64, n_scenes256=args.n_scenes256, workers=args.workers,
         )
     except UserError as e:
         print(f"error: {e}", file=sys.stderr)

@@ -8,6 +8,10 @@ along a gently wavy horizon, so such compositions exist on the manifold. Held-ou
 never used. Model cards that train on these crops say so (issue 14 allows it when the edit
 benchmark shows they help).
 
+A share of the grounds is recoloured to snow or sand (RECOLOURED_GROUND_SHARE): no
+training photo shows either, and users paint both (the edit benchmark's snow field and
+beach).
+
 Each region is a box in fractions of its photo (x0, y0, x1, y1), picked by eye.
 """
 
@@ -67,6 +71,25 @@ SKY_GRADIENTS = (
     ((120, 125, 135), (195, 197, 202)),
     ((25, 35, 80), (120, 100, 140)),
 )
+# Grounds the photos lack: snow and sand. A land patch keeps its texture (its lightness,
+# normalised) at a low contrast around a snow or a sand colour.
+GROUND_COLOURS = {
+    "snow": ((232, 236, 243), (5.0, 12.0)),
+    "sand": ((212, 190, 145), (10.0, 22.0)),
+}
+RECOLOURED_GROUND_SHARE = 0.3
+# Small objects of a strong colour (a flower, a ladybird, a cloud): the photos hold few at
+# the scale of a 64 px view, and users paint them as dots. A soft blob with a little
+# texture and shading; white ones are clouds in the sky, the others sit on the ground.
+OBJECT_COLOURS = (
+    (205, 40, 35), (240, 205, 45), (235, 120, 30), (210, 60, 140), (125, 60, 170),
+    (242, 242, 240),
+)
+CLOUD = 5  # index of white in OBJECT_COLOURS
+CLOUD_SHARE = 0.3
+OBJECT_SHARE = 0.35
+OBJECT_RADIUS = (0.035, 0.09)  # fractions of the side
+CLOUD_RADIUS = (0.06, 0.14)
 PROCEDURAL_SKY_SHARE = 0.4
 WATER_SHARE = 0.3
 WORK = 128  # composed at twice the output size, then downscaled (antialiased edges)
@@ -119,6 +142,44 @@ def _procedural_sky(width: int, height: int, rng: np.random.Generator) -> np.nda
     return np.broadcast_to(sky, (height, width, 3)) + noise[..., None] * rng.uniform(0, 8)
 
 
+def _recoloured_ground(land: np.ndarray, kind: str, rng: np.random.Generator) -> np.ndarray:
+    """The land patch as snow or sand: its lightness texture around the ground's colour."""
+    base, contrast_range = GROUND_COLOURS[kind]
+    luma = land @ np.array([0.299, 0.587, 0.114], np.float32)
+    texture = (luma - luma.mean()) / (luma.std() + 1e-3)
+    colour = np.array(base, np.float32) + rng.normal(0, 6, 3).astype(np.float32)
+    return colour + texture[..., None] * rng.uniform(*contrast_range)
+
+
+def _add_object(canvas: np.ndarray, horizon: float, land_top: float,
+                rng: np.random.Generator) -> None:
+    """Paint one soft blob of a strong colour: a cloud above the horizon, else an object
+    on the ground."""
+    h, w = canvas.shape[:2]
+    kind = CLOUD if rng.random() < CLOUD_SHARE else int(rng.integers(CLOUD))
+    colour = np.array(OBJECT_COLOURS[kind], np.float32) + rng.normal(0, 8, 3).astype(np.float32)
+    rx = rng.uniform(*(CLOUD_RADIUS if kind == CLOUD else OBJECT_RADIUS)) * w
+    ry = rx * (rng.uniform(0.4, 0.8) if kind == CLOUD else rng.uniform(0.75, 1.25))
+    if kind == CLOUD:
+        cy = rng.uniform(0.05 * h + ry, max(0.05 * h + ry + 1, horizon - ry))
+    else:
+        cy = rng.uniform(min(land_top + ry, h - ry - 1), h - ry)
+    cx = rng.uniform(rx, w - rx)
+    rows, cols = np.mgrid[0:h, 0:w].astype(np.float32)
+    dy, dx = (rows - cy) / ry, (cols - cx) / rx
+    angle = np.arctan2(dy, dx)
+    wobble = 1 + 0.12 * np.sin(angle * rng.integers(3, 7) + rng.uniform(0, 2 * np.pi))
+    distance = np.sqrt(dx ** 2 + dy ** 2) / wobble
+    softness = 0.35 if kind == CLOUD else 0.12
+    alpha = np.clip((1 - distance) / softness, 0, 1)[..., None]
+    # Lit from the top left: brighter there, darker toward the bottom right.
+    shade = 1 + 0.12 * np.clip(-(dx + dy) / 2, -1, 1)
+    noise = np.asarray(Image.fromarray(rng.normal(0, 1, (6, 6)).astype(np.float32)).resize(
+        (w, h), Image.Resampling.BICUBIC))
+    blob = colour * shade[..., None] + noise[..., None] * rng.uniform(3, 10)
+    canvas[:] = canvas * (1 - alpha) + blob * alpha
+
+
 def _boundary(width: int, base: float, amplitude: float, rng: np.random.Generator) -> np.ndarray:
     """y of a gently wavy line (hills) per column."""
     x = np.linspace(0, 2 * np.pi, width)
@@ -147,8 +208,12 @@ def compose(pools: dict[str, list[np.ndarray]], size: int, rng: np.random.Genera
         _paste_below(canvas, water, np.full(w, horizon, np.float32))
         land_top = horizon + rng.uniform(0.12, 0.3) * h
     land = _patch(pools["land"], w, h, rng)
+    if rng.random() < RECOLOURED_GROUND_SHARE:
+        land = _recoloured_ground(land, ("snow", "sand")[rng.integers(2)], rng)
     hills = rng.uniform(0, 0.12) * h
     _paste_below(canvas, land, _boundary(w, land_top, hills, rng).astype(np.float32))
+    if rng.random() < OBJECT_SHARE:
+        _add_object(canvas, horizon, land_top, rng)
     if rng.random() < 0.5:
         canvas = canvas[:, ::-1]
     image = Image.fromarray(np.clip(canvas, 0, 255).astype(np.uint8))

@@ -8,6 +8,7 @@ how many worker processes ran.
 Layout under the output folder:
     src/debs/, src/unpacked/PKG/   downloaded and unpacked packages (reused on re-runs)
     train64/, train256/            crops from the training photos
+    scenes256/                     whole-scene crops of the training photos (colouriser)
     holdout/, holdout64/           the held-out photos (shorter side 512) and their crops
     manifest.json
 """
@@ -64,12 +65,15 @@ class CropSpec:
 # shipped model used 12-60% and learnt textures (foliage, grass, water) instead of scenes.
 CROPS_64 = CropSpec(size=64, side_fraction=(0.30, 1.0))
 CROPS_256 = CropSpec(size=256, side_pixels=(256, 768))
+# Whole-scene views at 256 px: the colouriser sees a photo whole (shrunk to its working
+# size), so it also trains on crops at that scale, not only on train256's close views.
+CROPS_SCENES_256 = CropSpec(size=256, side_fraction=(0.5, 1.0))
 HOLDOUT_SHORT_SIDE = 512
 # zlib level 3 writes ~10% bigger files than the default 6, three times faster.
 PNG_COMPRESS_LEVEL = 3
 
 # Distinct ids keep the random streams of the crop sets apart.
-_CROP_SET_IDS = {"train64": 1, "train256": 2, "holdout64": 3}
+_CROP_SET_IDS = {"train64": 1, "train256": 2, "holdout64": 3, "scenes256": 4}
 
 
 @dataclass(frozen=True)
@@ -101,6 +105,7 @@ def build_outdoor(
     progress: Progress = print,
     n_holdout64: int = 200,
     workers: int | None = None,
+    n_scenes256: int = 3000,
 ) -> dict:
     """Run the whole recipe; returns the manifest (also written to out_dir/manifest.json)."""
     out_dir = Path(out_dir).expanduser().resolve()
@@ -116,7 +121,7 @@ def build_outdoor(
     (out_dir / "manifest.json").unlink(missing_ok=True)
     summary = build_crop_sets(
         photos, out_dir, n64=n64, n256=n256, n_holdout64=n_holdout64, seed=seed,
-        workers=workers if workers is not None else default_workers(), progress=progress,
+        n_scenes256=n_scenes256, workers=workers if workers is not None else default_workers(), progress=progress,
     )
     manifest = make_manifest(debs, source_records, summary, seed)
     atomic.write_text(out_dir / "manifest.json", json.dumps(manifest, indent=2, ensure_ascii=False))
@@ -269,8 +274,9 @@ def build_crop_sets(
     seed: int = 0,
     workers: int = 1,
     progress: Progress = print,
+    n_scenes256: int = 0,
 ) -> dict:
-    """Write train64/, train256/, holdout/ and holdout64/ under out_dir.
+    """Write train64/, train256/, scenes256/, holdout/ and holdout64/ under out_dir.
 
     `photos` are Photo records or (path, holdout) pairs. Held-out photos feed only
     holdout/ and holdout64/. Returns per-photo counts and index ranges for the manifest."""
@@ -285,6 +291,7 @@ def build_crop_sets(
     for set_name, set_photos, count, spec in (
         ("train64", train, n64, CROPS_64),
         ("train256", train, n256, CROPS_256),
+        ("scenes256", train, n_scenes256, CROPS_SCENES_256),
         ("holdout64", held_out, n_holdout64 if held_out else 0, CROPS_64),
     ):
         set_dir = _fresh_png_dir(out_dir / set_name)
@@ -302,7 +309,7 @@ def build_crop_sets(
     for photo in held_out:
         summary["holdout_photos"].append(save_downscaled(photo, holdout_dir, HOLDOUT_SHORT_SIDE))
 
-    progress(f"cutting {n64} + {n256} training crops and {n_holdout64 if held_out else 0} "
+    progress(f"cutting {n64} + {n256} + {n_scenes256} training crops and {n_holdout64 if held_out else 0} "
              f"held-out crops from {len(train)} + {len(held_out)} photos, {workers} worker(s)")
     for done, total in _run_jobs(jobs, workers):
         if done == total or done % max(1, total // 5) == 0:
@@ -414,6 +421,7 @@ def make_manifest(debs: dict[str, Path], sources: list[dict], summary: dict, see
         "crop_params": {
             "train64": _spec_description(CROPS_64, "training photos"),
             "train256": _spec_description(CROPS_256, "training photos"),
+            "scenes256": _spec_description(CROPS_SCENES_256, "training photos"),
             "holdout64": _spec_description(CROPS_64, "held-out photos"),
             "holdout": {"short_side": HOLDOUT_SHORT_SIDE, "resample": "LANCZOS"},
             "per_photo_count": "split evenly over the photos of the set",

@@ -15,6 +15,13 @@ def _plain(rgb, h=40, w=120):
 
 
 @pytest.fixture
+def plain_layers(monkeypatch):
+    """Photo layers only: no snow or sand grounds, no object blobs."""
+    monkeypatch.setattr(layered, "RECOLOURED_GROUND_SHARE", 0.0)
+    monkeypatch.setattr(layered, "OBJECT_SHARE", 0.0)
+
+
+@pytest.fixture
 def pools():
     return {"sky": [_plain((0, 0, 255))], "water": [_plain((0, 255, 255))],
             "land": [_plain((255, 0, 0))]}
@@ -26,7 +33,7 @@ def test_regions_name_only_training_photos():
         assert region.photo in training, region
 
 
-def test_sky_on_top_land_at_the_bottom(pools, monkeypatch):
+def test_sky_on_top_land_at_the_bottom(pools, plain_layers, monkeypatch):
     monkeypatch.setattr(layered, "PROCEDURAL_SKY_SHARE", 0.0)
     monkeypatch.setattr(layered, "WATER_SHARE", 0.0)
     rng = np.random.default_rng(3)
@@ -38,7 +45,7 @@ def test_sky_on_top_land_at_the_bottom(pools, monkeypatch):
         assert bottom[0] > 200 and bottom[2] < 40  # the land's red
 
 
-def test_water_band_lies_between_sky_and_land(pools, monkeypatch):
+def test_water_band_lies_between_sky_and_land(pools, plain_layers, monkeypatch):
     monkeypatch.setattr(layered, "PROCEDURAL_SKY_SHARE", 0.0)
     monkeypatch.setattr(layered, "WATER_SHARE", 1.0)
     image = layered.compose(pools, 64, np.random.default_rng(0)).astype(int)
@@ -48,7 +55,7 @@ def test_water_band_lies_between_sky_and_land(pools, monkeypatch):
     assert image[0, :, 2].mean() > 200 and image[0, :, 1].mean() < 40
 
 
-def test_procedural_sky_without_photo_skies(pools, monkeypatch):
+def test_procedural_sky_without_photo_skies(pools, plain_layers, monkeypatch):
     monkeypatch.setattr(layered, "WATER_SHARE", 0.0)
     pools["sky"] = []
     image = layered.compose(pools, 32, np.random.default_rng(1))
@@ -67,3 +74,51 @@ def test_write_is_seeded_and_leaves_other_files_alone(pools, tmp_path):
         "layered_000000.png", "layered_000001.png"]
     again = [np.asarray(Image.open(tmp_path / f"layered_{i:06d}.png")) for i in range(2)]
     assert all(np.array_equal(a, b) for a, b in zip(first, again))
+
+
+def test_recoloured_ground_is_snow_or_sand(pools, monkeypatch):
+    monkeypatch.setattr(layered, "PROCEDURAL_SKY_SHARE", 0.0)
+    monkeypatch.setattr(layered, "WATER_SHARE", 0.0)
+    monkeypatch.setattr(layered, "OBJECT_SHARE", 0.0)
+    monkeypatch.setattr(layered, "RECOLOURED_GROUND_SHARE", 1.0)
+    rng = np.random.default_rng(4)
+    grounds = set()
+    for _ in range(12):
+        bottom = layered.compose(pools, 64, rng)[-4:].reshape(-1, 3).mean(0)
+        distances = {kind: np.abs(bottom - np.array(colour)).max()
+                     for kind, (colour, _) in layered.GROUND_COLOURS.items()}
+        kind = min(distances, key=distances.get)
+        assert distances[kind] < 30, bottom  # not the land's red any more
+        grounds.add(kind)
+    assert grounds == {"snow", "sand"}
+
+
+def _objects_only(monkeypatch, cloud_share):
+    monkeypatch.setattr(layered, "PROCEDURAL_SKY_SHARE", 0.0)
+    monkeypatch.setattr(layered, "WATER_SHARE", 0.0)
+    monkeypatch.setattr(layered, "RECOLOURED_GROUND_SHARE", 0.0)
+    monkeypatch.setattr(layered, "OBJECT_SHARE", 1.0)
+    monkeypatch.setattr(layered, "CLOUD_SHARE", cloud_share)
+
+
+def test_object_blob_sits_on_the_ground_in_its_colour(pools, monkeypatch):
+    _objects_only(monkeypatch, 0.0)
+    rng = np.random.default_rng(5)
+    for _ in range(6):
+        image = layered.compose(pools, 64, rng).astype(int)
+        # Neither the sky's blue nor the land's red: the blob.
+        blob = (np.abs(image - [0, 0, 255]).max(2) > 60) & (np.abs(image - [255, 0, 0]).max(2) > 60)
+        rows = np.nonzero(blob.any(1))[0]
+        assert 4 <= blob.sum() < 0.1 * 64 * 64
+        # Below the sky: no blob row above the highest hilltop.
+        land_rows = [y for y in range(64) if (image[y, :, 0] > 200).any()]
+        assert rows.min() >= min(land_rows) - 2
+
+
+def test_cloud_is_white_and_in_the_sky(pools, monkeypatch):
+    _objects_only(monkeypatch, 1.0)
+    image = layered.compose(pools, 64, np.random.default_rng(6)).astype(int)
+    white = image.min(2) > 200
+    assert white.sum() >= 4
+    land_rows = [y for y in range(64) if (image[y, :, 0] > 200).mean() > 0.9 and image[y, :, 1].mean() < 60]
+    assert np.nonzero(white.any(1))[0].max() < min(land_rows)

@@ -43,7 +43,7 @@ def fake_photos(tmp_path: Path) -> list[tuple[Path, bool]]:
 
 def _build(photos, out_dir: Path, seed: int = 0, workers: int = 1) -> dict:
     return outdoor.build_crop_sets(photos, out_dir, n64=11, n256=3, n_holdout64=4, seed=seed,
-                                   workers=workers, progress=lambda _: None)
+                                   workers=workers, progress=lambda _: None, n_scenes256=2)
 
 
 def _pngs(folder: Path) -> list[Path]:
@@ -57,7 +57,8 @@ def _pixels(folder: Path) -> list[bytes]:
 def test_crop_counts_and_sizes(fake_photos, tmp_path):
     summary = _build(fake_photos, tmp_path / "out")
     out = tmp_path / "out"
-    for folder, count, size in (("train64", 11, 64), ("train256", 3, 256), ("holdout64", 4, 64)):
+    for folder, count, size in (("train64", 11, 64), ("train256", 3, 256), ("scenes256", 2, 256),
+                                ("holdout64", 4, 64)):
         files = _pngs(out / folder)
         assert len(files) == count
         for f in files:
@@ -75,7 +76,7 @@ def test_same_seed_same_crops_other_seed_other_crops(fake_photos, tmp_path):
     _build(fake_photos, tmp_path / "a", seed=3)
     _build(fake_photos, tmp_path / "b", seed=3)
     _build(fake_photos, tmp_path / "c", seed=4)
-    for folder in ("train64", "train256", "holdout64"):
+    for folder in ("train64", "train256", "scenes256", "holdout64"):
         assert _pixels(tmp_path / "a" / folder) == _pixels(tmp_path / "b" / folder)
     assert _pixels(tmp_path / "a" / "train64") != _pixels(tmp_path / "c" / "train64")
 
@@ -83,13 +84,13 @@ def test_same_seed_same_crops_other_seed_other_crops(fake_photos, tmp_path):
 def test_worker_count_does_not_change_the_crops(fake_photos, tmp_path):
     _build(fake_photos, tmp_path / "one", workers=1)
     _build(fake_photos, tmp_path / "two", workers=2)
-    for folder in ("train64", "train256", "holdout64"):
+    for folder in ("train64", "train256", "scenes256", "holdout64"):
         assert _pixels(tmp_path / "one" / folder) == _pixels(tmp_path / "two" / folder)
 
 
 def test_holdout_photos_never_feed_training_crops(fake_photos, tmp_path):
     _build(fake_photos, tmp_path / "out")
-    for folder in ("train64", "train256"):
+    for folder in ("train64", "train256", "scenes256"):
         for f in _pngs(tmp_path / "out" / folder):
             assert np.asarray(Image.open(f))[..., 0].max() < 40, f"red in {f}"
     for f in _pngs(tmp_path / "out" / "holdout64"):
@@ -108,6 +109,7 @@ def test_crop_sides_stay_within_bounds():
     assert outdoor.CROPS_256.side_bounds(1600) == (256, 768)
     assert outdoor.CROPS_256.side_bounds(300) == (256, 300)
     assert outdoor.CROPS_256.side_bounds(200) == (200, 200)
+    assert outdoor.CROPS_SCENES_256.side_bounds(1600) == (800, 1600)
     rng = np.random.default_rng(0)
     photo = Image.new("RGB", (500, 300))
     for _ in range(50):
@@ -171,10 +173,11 @@ def test_manifest_from_a_fake_unpacked_tree(tmp_path, monkeypatch):
 
     out = tmp_path / "out"
     outdoor.build_outdoor(out, n64=6, n256=2, seed=5, debs_dir=tmp_path, progress=lambda _: None,
-                          n_holdout64=3, workers=1)
+                          n_holdout64=3, workers=1, n_scenes256=4)
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["seed"] == 5
-    assert manifest["counts"] == {"train64": 6, "train256": 2, "holdout64": 3, "holdout": 1}
+    assert manifest["counts"] == {"train64": 6, "train256": 2, "scenes256": 4, "holdout64": 3,
+                                  "holdout": 1}
     assert [s["name"] for s in manifest["sources"]] == ["a", "b", "c"]
     assert all(s["sha256_matches"] is False for s in manifest["sources"])
     assert set(manifest["crop_sets"]["train64"]["photos"]) == {"a", "b"}
