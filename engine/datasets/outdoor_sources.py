@@ -14,6 +14,10 @@ Left out:
   PastelHills, Patak, SafeLanding, Shell, Volna), the painting Autumn, and the
   photographs that are not outdoor scenes (ColorfulCups, Grey: indoor / architecture).
 
+Other registries were searched too (docs/models.md, "Looking for more photographs"): none
+of the other Debian packages opened held outdoor photographs; scikit-learn's two sample photos were found
+and are not in this set.
+
 Licences: mate-backgrounds' debian/copyright names an author per file. For
 plasma-workspace-wallpapers, debian/copyright only has `Files: *` (2014 KDE Visual Design
 Group, GPL-2+); the photographer and the upstream licence come from each wallpaper's
