@@ -11,6 +11,8 @@ net puts back (working_scale). Only the hole and its blend margin change in the 
 
 from __future__ import annotations
 
+import math
+
 import cv2
 import numpy as np
 import torch
@@ -30,6 +32,10 @@ DEFAULT_FILL_MODEL = "fill128"
 THIN_HOLE_SHARE = 0.3
 # The net runs at most this many times the model's side: bounds time and memory.
 MAX_WORK_FACTOR = 4
+# Telea's time grows with the hole's area; above this many hole pixels the prefill is made
+# on the crop shrunk to that many (never below the net's own scale) and enlarged, which
+# inside a big hole (smooth there anyway) looks the same and takes seconds less on 12 MP.
+PREFILL_MAX_HOLE_PIXELS = 250_000
 
 
 def fill(model: Model, image: np.ndarray, mask: np.ndarray, *, token: CancelToken | None = None,
@@ -71,8 +77,8 @@ def fill_crop(net: torch.nn.Module, crop: np.ndarray, hole: np.ndarray, n: int) 
     correction to the prefill is enlarged onto the full-size prefill (Telea's sharp edge
     next to the known pixels stays)."""
     height, width = crop.shape[:2]
-    given = prefill(np.ascontiguousarray(crop), hole, net.config.prefill)
     scale = working_scale(hole, n)
+    given = scaled_prefill(np.ascontiguousarray(crop), hole, net.config.prefill, scale)
     h, w = max(1, round(height * scale)), max(1, round(width * scale))
     if (h, w) == (height, width):
         check_region(hole)
@@ -83,6 +89,21 @@ def fill_crop(net: torch.nn.Module, crop: np.ndarray, hole: np.ndarray, n: int) 
     correction = _run(net, small, small_hole) - (small.astype(np.float32) / 127.5 - 1)
     correction = cv2.resize(correction, (width, height), interpolation=cv2.INTER_LINEAR)
     return _to_uint8(given.astype(np.float32) / 127.5 - 1 + correction)
+
+
+def scaled_prefill(crop: np.ndarray, hole: np.ndarray, method: str, net_scale: float
+                   ) -> np.ndarray:
+    """prefill() at the crop's size, or for a hole over PREFILL_MAX_HOLE_PIXELS on the crop
+    shrunk (to no less than the net's scale) and enlarged into the hole only."""
+    area = int(hole.sum())
+    factor = max(net_scale, math.sqrt(PREFILL_MAX_HOLE_PIXELS / max(area, 1)))
+    if method != "telea" or factor >= 1:
+        return prefill(crop, hole, method)
+    height, width = hole.shape
+    w, h = max(1, round(width * factor)), max(1, round(height * factor))
+    small = prefill(resize(crop, w, h), resize_mask(hole, w, h), method)
+    return np.where(hole[..., None], cv2.resize(small, (width, height),
+                                                interpolation=cv2.INTER_LINEAR), crop)
 
 
 def working_scale(hole: np.ndarray, n: int) -> float:

@@ -10,7 +10,11 @@ from engine.checkpoints import Model
 from engine.errors import UserError
 from engine.jobs import drive
 from engine.nets.fill import FillConfig
-from engine.ops.fill import MAX_WORK_FACTOR, THIN_HOLE_SHARE, fill, working_scale
+from engine.ops import fill as fill_module
+from engine.ops import fill_region
+from engine.ops.fill import (MAX_WORK_FACTOR, THIN_HOLE_SHARE, fill, prefill, scaled_prefill,
+                             working_scale)
+from engine.ops.fill_region import poisson_clone
 from engine.ops.fill_masks import centred_box
 from engine.ops.inpaint import inpaint
 from support.cancelling import run_cancelled_at
@@ -143,3 +147,35 @@ def test_cancel_stops_before_the_blend():
     seen = run_cancelled_at(1, lambda token: fill(fill_model(), photo(16, 16),
                                                   centred_box(16, 16, 4), token=token))
     assert seen == [1]
+
+
+def test_a_big_hole_is_prefilled_shrunk_and_only_inside_the_hole(monkeypatch):
+    image = photo(200, 240)
+    hole = centred_box(200, 240, 120)
+    full = prefill(image, hole, "telea")
+    monkeypatch.setattr(fill_module, "PREFILL_MAX_HOLE_PIXELS", 1_000)   # 14,400 in the hole
+    shrunk = scaled_prefill(image, hole, "telea", 0.1)
+    assert np.array_equal(shrunk[~hole], image[~hole])
+    # Telea inside a big hole is smooth: the enlarged one is close to the full-size one,
+    # far closer than a flat fill of the photo's mean colour.
+    difference = np.abs(shrunk.astype(int) - full)[hole].mean()
+    flat = np.abs(image[~hole].mean(0) - full[hole]).mean()
+    assert 0 < difference < 0.5 * flat
+    # Never shrunk below the net's own scale, and a small hole is prefilled at full size.
+    assert np.array_equal(scaled_prefill(image, hole, "telea", 1.0), full)
+    small = centred_box(200, 240, 20)
+    assert np.array_equal(scaled_prefill(image, small, "telea", 0.1), prefill(image, small, "telea"))
+
+
+def test_a_large_poisson_zone_is_solved_shrunk_and_matches_the_full_solve(monkeypatch):
+    # Source = target + a constant: same gradients, so the Poisson solution is the target.
+    target = photo(120, 160, seed=3)
+    source = np.clip(target.astype(int) + 40, 0, 255).astype(np.uint8)
+    zone = centred_box(120, 160, 80)
+    full = poisson_clone(source, target, zone)
+    monkeypatch.setattr(fill_region, "POISSON_MAX_PIXELS", 1_600)   # 6,400 in the zone's box
+    shrunk = poisson_clone(source, target, zone)
+    assert shrunk.shape == target.shape and shrunk.dtype == np.uint8
+    unclipped = (target.astype(int) + 40 <= 255).all(axis=2) & zone
+    assert np.abs(shrunk.astype(int) - target)[unclipped].mean() < 4
+    assert np.abs(shrunk.astype(int) - full)[unclipped].mean() < 4
