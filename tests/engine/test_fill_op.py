@@ -12,8 +12,8 @@ from engine.jobs import drive
 from engine.nets.fill import FillConfig
 from engine.ops import fill as fill_module
 from engine.ops import fill_region
-from engine.ops.fill import (MAX_WORK_FACTOR, THIN_HOLE_SHARE, fill, prefill, scaled_prefill,
-                             working_scale)
+from engine.ops.fill import (MAX_WORK_FACTOR, THIN_HOLE_SHARE, fill, fill_crop, prefill,
+                             scaled_prefill, working_scale)
 from engine.ops.fill_region import poisson_clone
 from engine.ops.fill_masks import centred_box
 from engine.ops.inpaint import inpaint
@@ -179,3 +179,21 @@ def test_a_large_poisson_zone_is_solved_shrunk_and_matches_the_full_solve(monkey
     unclipped = (target.astype(int) + 40 <= 255).all(axis=2) & zone
     assert np.abs(shrunk.astype(int) - target)[unclipped].mean() < 4
     assert np.abs(shrunk.astype(int) - full)[unclipped].mean() < 4
+
+
+def test_prefill_detail_is_kept_at_the_hole_edge_and_faded_deep_inside(monkeypatch):
+    # A prefill with a sharp seam down the middle of a wide hole (where Telea's fronts meet):
+    # the net sees it shrunk, so only the enlarged answer, no sharp step, is left there.
+    crop = np.full((96, 96, 3), 120, np.uint8)
+    hole = centred_box(96, 96, 64)                     # rows and columns 16-79
+    seamed = crop.copy()
+    seamed[16:80, 16:48] = 80
+    seamed[16:80, 48:80] = 160
+    monkeypatch.setattr(fill_module, "scaled_prefill", lambda c, h, m, s: seamed.copy())
+    out = fill_crop(fill_model().networks["fill"], crop, hole, 16).astype(int)
+    assert working_scale(hole, 16) < 0.25
+    deep_step = np.abs(out[40:56, 48] - out[40:56, 47]).mean()
+    assert deep_step < 0.25 * 80                      # the prefill's 80-level step, mostly gone
+    # At the hole's edge the prefill's own values stay close (its detail is kept there).
+    edge = np.abs(out[16:80, 16] - seamed[16:80, 16]).mean()
+    assert edge < np.abs(out[40:56, 47] - seamed[40:56, 47]).mean() + 1
