@@ -20,7 +20,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     outdoor.add_argument("--out", required=True, help="output folder (keep it outside the repo)")
     outdoor.add_argument("--n64", type=_non_negative, default=30000, help="64x64 training crops")
     outdoor.add_argument("--n256", type=_non_negative, default=3000, help="256x256 training crops")
-    outdoor.add_argument("--n-scenes256", type=_non_negative, default=3000,
+    outdoor.add_argument("--n-scenes256", type=_non_negative, default=0,
                          help="256x256 whole-scene crops (half to all of the shorter side)")
     outdoor.add_argument("--n-holdout64", type=_non_negative, default=200,
                          help="64x64 crops from the held-out photos")

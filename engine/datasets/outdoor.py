@@ -8,7 +8,7 @@ how many worker processes ran.
 Layout under the output folder:
     src/debs/, src/unpacked/PKG/   downloaded and unpacked packages (reused on re-runs)
     train64/, train256/            crops from the training photos
-    scenes256/                     whole-scene crops of the training photos (colouriser)
+    scenes256/                     whole-scene crops (only with --n-scenes256, an experiment)
     holdout/, holdout64/           the held-out photos (shorter side 512) and their crops
     manifest.json
 """
@@ -65,8 +65,9 @@ class CropSpec:
 # shipped model used 12-60% and learnt textures (foliage, grass, water) instead of scenes.
 CROPS_64 = CropSpec(size=64, side_fraction=(0.30, 1.0))
 CROPS_256 = CropSpec(size=256, side_pixels=(256, 768))
-# Whole-scene views at 256 px: the colouriser sees a photo whole (shrunk to its working
-# size), so it also trains on crops at that scale, not only on train256's close views.
+# Whole-scene views at 256 px, off by default (--n-scenes256): the colouriser sees a photo
+# whole, shrunk to its working size, so a run tried training it at that scale too; it
+# scored worse on the held-out photos (weights/gray2color/README.md).
 CROPS_SCENES_256 = CropSpec(size=256, side_fraction=(0.5, 1.0))
 HOLDOUT_SHORT_SIDE = 512
 # zlib level 3 writes ~10% bigger files than the default 6, three times faster.
@@ -105,7 +106,7 @@ def build_outdoor(
     progress: Progress = print,
     n_holdout64: int = 200,
     workers: int | None = None,
-    n_scenes256: int = 3000,
+    n_scenes256: int = 0,
 ) -> dict:
     """Run the whole recipe; returns the manifest (also written to out_dir/manifest.json)."""
     out_dir = Path(out_dir).expanduser().resolve()
@@ -121,7 +122,8 @@ def build_outdoor(
     (out_dir / "manifest.json").unlink(missing_ok=True)
     summary = build_crop_sets(
         photos, out_dir, n64=n64, n256=n256, n_holdout64=n_holdout64, seed=seed,
-        n_scenes256=n_scenes256, workers=workers if workers is not None else default_workers(), progress=progress,
+        n_scenes256=n_scenes256, progress=progress,
+        workers=workers if workers is not None else default_workers(),
     )
     manifest = make_manifest(debs, source_records, summary, seed)
     atomic.write_text(out_dir / "manifest.json", json.dumps(manifest, indent=2, ensure_ascii=False))
@@ -309,7 +311,8 @@ def build_crop_sets(
     for photo in held_out:
         summary["holdout_photos"].append(save_downscaled(photo, holdout_dir, HOLDOUT_SHORT_SIDE))
 
-    progress(f"cutting {n64} + {n256} + {n_scenes256} training crops and {n_holdout64 if held_out else 0} "
+    progress(f"cutting {n64} + {n256} + {n_scenes256} training crops and "
+             f"{n_holdout64 if held_out else 0} "
              f"held-out crops from {len(train)} + {len(held_out)} photos, {workers} worker(s)")
     for done, total in _run_jobs(jobs, workers):
         if done == total or done % max(1, total // 5) == 0:
