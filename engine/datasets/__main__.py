@@ -1,5 +1,5 @@
 """python -m engine.datasets outdoor --out DIR [--n64 N] [--n256 N] [--n-scenes256 N] [--seed S] [--debs DIR]
-python -m engine.datasets layered --outdoor DIR --out DIR [--count N] [--seed S]
+python -m engine.datasets layered --outdoor DIR --out DIR [--count N] [--seed S] [--grounds F] [--objects F]
 python -m engine.datasets domains --outdoor DIR --out DIR [--set train64] [--tile PX]"""
 
 from __future__ import annotations
@@ -35,6 +35,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     layered.add_argument("--count", type=_non_negative, default=15000)
     layered.add_argument("--size", type=int, default=64)
     layered.add_argument("--seed", type=int, default=0)
+    layered.add_argument("--grounds", type=_share, default=0.0,
+                         help="share of crops whose ground is snow or sand (default 0)")
+    layered.add_argument("--objects", type=_share, default=0.0,
+                         help="share of crops with a small strong-colour object or a cloud "
+                              "(default 0)")
     domains = recipes.add_parser(
         "domains", help="green (a) and warm (b) colour domains of an outdoor build, for cyclegan"
     )
@@ -44,6 +49,13 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     domains.add_argument("--tile", type=int, default=96,
                          help="side of the held-out photo tiles (pixels of the photo)")
     return parser.parse_args(argv)
+
+
+def _share(text: str) -> float:
+    value = float(text)
+    if not 0.0 <= value <= 1.0:
+        raise argparse.ArgumentTypeError("must be between 0 and 1")
+    return value
 
 
 def _non_negative(text: str) -> int:
@@ -59,7 +71,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.recipe == "layered":
             from engine.datasets.layered import build_layered
-            count = build_layered(args.outdoor, args.out, args.count, size=args.size, seed=args.seed)
+            count = build_layered(args.outdoor, args.out, args.count, size=args.size, seed=args.seed,
+                                  grounds=args.grounds, objects=args.objects)
             print(f"done in {time.monotonic() - started:.0f} s: layered {count}")
             return 0
         if args.recipe == "domains":

@@ -8,9 +8,11 @@ along a gently wavy horizon, so such compositions exist on the manifold. Held-ou
 never used. Model cards that train on these crops say so (issue 14 allows it when the edit
 benchmark shows they help).
 
-A share of the grounds is recoloured to snow or sand (RECOLOURED_GROUND_SHARE): no
-training photo shows either, and users paint both (the edit benchmark's snow field and
-beach).
+On request (`grounds`, `objects`: shares of the crops, 0 by default so earlier recipes
+give the same crops) a ground is recoloured to snow or sand, and a small object of a strong
+colour or a cloud is painted in: no training photo shows snow or sand, few show a small
+object at 64 px, and users paint all of them (the edit benchmark's snow field, beach and
+objects).
 
 Each region is a box in fractions of its photo (x0, y0, x1, y1), picked by eye.
 """
@@ -77,7 +79,6 @@ GROUND_COLOURS = {
     "snow": ((232, 236, 243), (5.0, 12.0)),
     "sand": ((212, 190, 145), (10.0, 22.0)),
 }
-RECOLOURED_GROUND_SHARE = 0.3
 # Small objects of a strong colour (a flower, a ladybird, a cloud): the photos hold few at
 # the scale of a 64 px view, and users paint them as dots. A soft blob with a little
 # texture and shading; white ones are clouds in the sky, the others sit on the ground.
@@ -87,7 +88,6 @@ OBJECT_COLOURS = (
 )
 CLOUD = 5  # index of white in OBJECT_COLOURS
 CLOUD_SHARE = 0.3
-OBJECT_SHARE = 0.35
 OBJECT_RADIUS = (0.035, 0.09)  # fractions of the side
 CLOUD_RADIUS = (0.06, 0.14)
 PROCEDURAL_SKY_SHARE = 0.4
@@ -194,8 +194,11 @@ def _paste_below(canvas: np.ndarray, layer: np.ndarray, line: np.ndarray) -> Non
     canvas[:] = canvas * (1 - alpha) + layer * alpha
 
 
-def compose(pools: dict[str, list[np.ndarray]], size: int, rng: np.random.Generator) -> np.ndarray:
-    """One layered landscape, uint8 size x size x 3."""
+def compose(pools: dict[str, list[np.ndarray]], size: int, rng: np.random.Generator,
+            grounds: float = 0.0, objects: float = 0.0) -> np.ndarray:
+    """One layered landscape, uint8 size x size x 3; `grounds` of them on snow or sand,
+    `objects` with a small object or cloud. A share of 0 draws no random number, so the
+    crops are those of the recipe without it."""
     w = h = WORK
     if rng.random() < PROCEDURAL_SKY_SHARE or not pools["sky"]:
         canvas = _procedural_sky(w, h, rng)
@@ -208,11 +211,11 @@ def compose(pools: dict[str, list[np.ndarray]], size: int, rng: np.random.Genera
         _paste_below(canvas, water, np.full(w, horizon, np.float32))
         land_top = horizon + rng.uniform(0.12, 0.3) * h
     land = _patch(pools["land"], w, h, rng)
-    if rng.random() < RECOLOURED_GROUND_SHARE:
+    if grounds > 0 and rng.random() < grounds:
         land = _recoloured_ground(land, ("snow", "sand")[rng.integers(2)], rng)
     hills = rng.uniform(0, 0.12) * h
     _paste_below(canvas, land, _boundary(w, land_top, hills, rng).astype(np.float32))
-    if rng.random() < OBJECT_SHARE:
+    if objects > 0 and rng.random() < objects:
         _add_object(canvas, horizon, land_top, rng)
     if rng.random() < 0.5:
         canvas = canvas[:, ::-1]
@@ -227,6 +230,8 @@ def build_layered(
     size: int = 64,
     seed: int = 0,
     progress: Callable[[str], None] = print,
+    grounds: float = 0.0,
+    objects: float = 0.0,
 ) -> int:
     """Write `count` layered crops to out_dir, from an outdoor build's unpacked packages."""
     outdoor_dir = Path(outdoor_dir).expanduser().resolve()
@@ -234,7 +239,8 @@ def build_layered(
     unpacked = unpack_debs(debs, outdoor_dir / "src" / "unpacked", progress)
     photos, _ = resolve_sources(OUTDOOR_PHOTOS, unpacked, progress)
     training: dict[str, Path] = {p.name: p.path for p in photos if not p.holdout}
-    return write_layered(load_regions(training), out_dir, count, size, seed, progress)
+    return write_layered(load_regions(training), out_dir, count, size, seed, progress,
+                         grounds=grounds, objects=objects)
 
 
 def write_layered(
@@ -244,6 +250,8 @@ def write_layered(
     size: int = 64,
     seed: int = 0,
     progress: Callable[[str], None] = print,
+    grounds: float = 0.0,
+    objects: float = 0.0,
 ) -> int:
     """Write `count` crops named layered_NNNNNN.png; only earlier such files are replaced."""
     out = Path(out_dir).expanduser().resolve()
@@ -252,7 +260,7 @@ def write_layered(
         old.unlink()
     rng = np.random.default_rng(seed)
     for i in range(count):
-        Image.fromarray(compose(pools, size, rng)).save(
+        Image.fromarray(compose(pools, size, rng, grounds, objects)).save(
             out / f"layered_{i:06d}.png", compress_level=PNG_COMPRESS_LEVEL)
         if (i + 1) % 2000 == 0:
             progress(f"layered crops: {i + 1}/{count}")

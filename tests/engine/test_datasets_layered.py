@@ -15,13 +15,6 @@ def _plain(rgb, h=40, w=120):
 
 
 @pytest.fixture
-def plain_layers(monkeypatch):
-    """Photo layers only: no snow or sand grounds, no object blobs."""
-    monkeypatch.setattr(layered, "RECOLOURED_GROUND_SHARE", 0.0)
-    monkeypatch.setattr(layered, "OBJECT_SHARE", 0.0)
-
-
-@pytest.fixture
 def pools():
     return {"sky": [_plain((0, 0, 255))], "water": [_plain((0, 255, 255))],
             "land": [_plain((255, 0, 0))]}
@@ -33,7 +26,7 @@ def test_regions_name_only_training_photos():
         assert region.photo in training, region
 
 
-def test_sky_on_top_land_at_the_bottom(pools, plain_layers, monkeypatch):
+def test_sky_on_top_land_at_the_bottom(pools, monkeypatch):
     monkeypatch.setattr(layered, "PROCEDURAL_SKY_SHARE", 0.0)
     monkeypatch.setattr(layered, "WATER_SHARE", 0.0)
     rng = np.random.default_rng(3)
@@ -45,7 +38,7 @@ def test_sky_on_top_land_at_the_bottom(pools, plain_layers, monkeypatch):
         assert bottom[0] > 200 and bottom[2] < 40  # the land's red
 
 
-def test_water_band_lies_between_sky_and_land(pools, plain_layers, monkeypatch):
+def test_water_band_lies_between_sky_and_land(pools, monkeypatch):
     monkeypatch.setattr(layered, "PROCEDURAL_SKY_SHARE", 0.0)
     monkeypatch.setattr(layered, "WATER_SHARE", 1.0)
     image = layered.compose(pools, 64, np.random.default_rng(0)).astype(int)
@@ -55,7 +48,7 @@ def test_water_band_lies_between_sky_and_land(pools, plain_layers, monkeypatch):
     assert image[0, :, 2].mean() > 200 and image[0, :, 1].mean() < 40
 
 
-def test_procedural_sky_without_photo_skies(pools, plain_layers, monkeypatch):
+def test_procedural_sky_without_photo_skies(pools, monkeypatch):
     monkeypatch.setattr(layered, "WATER_SHARE", 0.0)
     pools["sky"] = []
     image = layered.compose(pools, 32, np.random.default_rng(1))
@@ -79,12 +72,10 @@ def test_write_is_seeded_and_leaves_other_files_alone(pools, tmp_path):
 def test_recoloured_ground_is_snow_or_sand(pools, monkeypatch):
     monkeypatch.setattr(layered, "PROCEDURAL_SKY_SHARE", 0.0)
     monkeypatch.setattr(layered, "WATER_SHARE", 0.0)
-    monkeypatch.setattr(layered, "OBJECT_SHARE", 0.0)
-    monkeypatch.setattr(layered, "RECOLOURED_GROUND_SHARE", 1.0)
     rng = np.random.default_rng(4)
     grounds = set()
     for _ in range(12):
-        bottom = layered.compose(pools, 64, rng)[-4:].reshape(-1, 3).mean(0)
+        bottom = layered.compose(pools, 64, rng, grounds=1.0)[-4:].reshape(-1, 3).mean(0)
         distances = {kind: np.abs(bottom - np.array(colour)).max()
                      for kind, (colour, _) in layered.GROUND_COLOURS.items()}
         kind = min(distances, key=distances.get)
@@ -96,8 +87,6 @@ def test_recoloured_ground_is_snow_or_sand(pools, monkeypatch):
 def _objects_only(monkeypatch, cloud_share):
     monkeypatch.setattr(layered, "PROCEDURAL_SKY_SHARE", 0.0)
     monkeypatch.setattr(layered, "WATER_SHARE", 0.0)
-    monkeypatch.setattr(layered, "RECOLOURED_GROUND_SHARE", 0.0)
-    monkeypatch.setattr(layered, "OBJECT_SHARE", 1.0)
     monkeypatch.setattr(layered, "CLOUD_SHARE", cloud_share)
 
 
@@ -105,7 +94,7 @@ def test_object_blob_sits_on_the_ground_in_its_colour(pools, monkeypatch):
     _objects_only(monkeypatch, 0.0)
     rng = np.random.default_rng(5)
     for _ in range(6):
-        image = layered.compose(pools, 64, rng).astype(int)
+        image = layered.compose(pools, 64, rng, objects=1.0).astype(int)
         # Neither the sky's blue nor the land's red: the blob.
         blob = (np.abs(image - [0, 0, 255]).max(2) > 60) & (np.abs(image - [255, 0, 0]).max(2) > 60)
         rows = np.nonzero(blob.any(1))[0]
@@ -117,8 +106,33 @@ def test_object_blob_sits_on_the_ground_in_its_colour(pools, monkeypatch):
 
 def test_cloud_is_white_and_in_the_sky(pools, monkeypatch):
     _objects_only(monkeypatch, 1.0)
-    image = layered.compose(pools, 64, np.random.default_rng(6)).astype(int)
+    image = layered.compose(pools, 64, np.random.default_rng(6), objects=1.0).astype(int)
     white = image.min(2) > 200
     assert white.sum() >= 4
     land_rows = [y for y in range(64) if (image[y, :, 0] > 200).mean() > 0.9 and image[y, :, 1].mean() < 60]
     assert np.nonzero(white.any(1))[0].max() < min(land_rows)
+
+
+class _CountingRng:
+    """A numpy Generator that counts the draws made from it."""
+
+    def __init__(self, seed):
+        self.rng, self.draws = np.random.default_rng(seed), 0
+
+    def __getattr__(self, name):
+        method = getattr(self.rng, name)
+
+        def counted(*args, **kwargs):
+            self.draws += 1
+            return method(*args, **kwargs)
+        return counted
+
+
+def test_no_grounds_or_objects_draw_no_random_numbers(pools):
+    """A share of 0 takes nothing from the random stream, so the recipe without them (the
+    shipped landscapes64's) still gives the same crops; any other share takes one draw each."""
+    off, tiny = _CountingRng(9), _CountingRng(9)
+    plain = layered.compose(pools, 32, off, grounds=0.0, objects=0.0)
+    layered.compose(pools, 32, tiny, grounds=1e-12, objects=1e-12)
+    assert tiny.draws == off.draws + 2
+    assert np.array_equal(plain, layered.compose(pools, 32, np.random.default_rng(9)))
