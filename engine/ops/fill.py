@@ -74,12 +74,14 @@ def prefill(image: np.ndarray, hole: np.ndarray, method: str) -> np.ndarray:
 
 
 def fill_crop(net: torch.nn.Module, crop: np.ndarray, hole: np.ndarray, n: int) -> np.ndarray:
-    """The net's fill of `crop` (uint8, the crop's size). The prefill is made at the crop's
-    own size; the net runs at most n pixels on a side, and when it runs smaller, its
-    correction to the prefill is enlarged onto the full-size prefill (Telea's sharp edge
-    next to the known pixels stays)."""
+    """The net's fill of `crop` (uint8, the crop's size). The net runs at most n pixels on a
+    side (working_scale); when it runs smaller, its answer is enlarged and the prefill's
+    finer detail added back next to the known pixels (Telea's sharp continuation of an
+    edge), faded out deeper in, where that detail is Telea's streaks and the seam where
+    its fronts meet, which the enlarged answer cannot cancel."""
     height, width = crop.shape[:2]
-    scale = working_scale(hole, n)
+    depth = hole_depth(hole)
+    scale = working_scale(hole, n, depth)
     given = scaled_prefill(np.ascontiguousarray(crop), hole, net.config.prefill, scale)
     h, w = max(1, round(height * scale)), max(1, round(width * scale))
     if (h, w) == (height, width):
@@ -88,13 +90,11 @@ def fill_crop(net: torch.nn.Module, crop: np.ndarray, hole: np.ndarray, n: int) 
     small = resize(given, w, h)
     small_hole = resize_mask(hole, w, h)
     check_region(small_hole)
-    enlarge = lambda x: cv2.resize(x, (width, height), interpolation=cv2.INTER_LINEAR)  # noqa: E731
-    as_float = lambda x: x.astype(np.float32) / 127.5 - 1  # noqa: E731
-    # The prefill's detail finer than the net saw: kept next to the known pixels (Telea's
-    # sharp continuation of the edge), faded out deeper in, where it is Telea's streaks and
-    # the seam where its fronts meet, which the net's enlarged correction cannot cancel.
-    detail = as_float(given) - enlarge(as_float(small))
-    depth = cv2.distanceTransform(np.pad(hole, 1).astype(np.uint8), cv2.DIST_L2, 5)[1:-1, 1:-1]
+
+    def enlarge(image: np.ndarray) -> np.ndarray:
+        return cv2.resize(image, (width, height), interpolation=cv2.INTER_LINEAR)
+
+    detail = _to_float(given) - enlarge(_to_float(small))
     keep = np.clip(1 - depth * scale / DETAIL_DEPTH, 0, 1)[..., None]
     return _to_uint8(enlarge(_run(net, small, small_hole)) + keep * detail)
 
@@ -114,14 +114,21 @@ def scaled_prefill(crop: np.ndarray, hole: np.ndarray, method: str, net_scale: f
                                                 interpolation=cv2.INTER_LINEAR), crop)
 
 
-def working_scale(hole: np.ndarray, n: int) -> float:
+def hole_depth(hole: np.ndarray) -> np.ndarray:
+    """float32 HxW: each hole pixel's distance to the nearest known one (0 outside the hole;
+    the crop's border counts as known)."""
+    padded = np.pad(hole, 1).astype(np.uint8)
+    return cv2.distanceTransform(padded, cv2.DIST_L2, 5)[1:-1, 1:-1]
+
+
+def working_scale(hole: np.ndarray, n: int, depth: np.ndarray | None = None) -> float:
     """The factor the crop is shrunk by for the net (1: its own size). At least the factor
     that fits the crop in n pixels; more (up to MAX_WORK_FACTOR x n pixels a side) while the
-    hole would otherwise end thinner than THIN_HOLE_SHARE x n."""
+    hole would otherwise end thinner than THIN_HOLE_SHARE x n. `depth`: hole_depth(hole),
+    when the caller has it already."""
     height, width = hole.shape
     fit = min(1.0, n / max(height, width))
-    padded = np.pad(hole, 1).astype(np.uint8)   # the crop's border counts as known
-    thickness = 2 * float(cv2.distanceTransform(padded, cv2.DIST_L2, 5).max())
+    thickness = 2 * float((hole_depth(hole) if depth is None else depth).max())
     thin = min(1.0, THIN_HOLE_SHARE * n / max(thickness, 1.0))
     return max(fit, min(thin, MAX_WORK_FACTOR * fit))
 
@@ -139,6 +146,11 @@ def _run(net: torch.nn.Module, given: np.ndarray, hole: np.ndarray) -> np.ndarra
         m = F.pad(m, (0, pad_w, 0, pad_h), mode=mode)
     with torch.no_grad():
         return net(x, m)[0, :, :h, :w].permute(1, 2, 0).float().cpu().numpy()
+
+
+def _to_float(image: np.ndarray) -> np.ndarray:
+    """uint8 -> float32 in [-1, 1], the net's range."""
+    return image.astype(np.float32) / 127.5 - 1
 
 
 def _to_uint8(image: np.ndarray) -> np.ndarray:
