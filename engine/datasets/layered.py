@@ -82,11 +82,8 @@ GROUND_COLOURS = {
 # Small objects of a strong colour (a flower, a ladybird, a cloud): the photos hold few at
 # the scale of a 64 px view, and users paint them as dots. A soft blob with a little
 # texture and shading; white ones are clouds in the sky, the others sit on the ground.
-OBJECT_COLOURS = (
-    (205, 40, 35), (240, 205, 45), (235, 120, 30), (210, 60, 140), (125, 60, 170),
-    (242, 242, 240),
-)
-CLOUD = 5  # index of white in OBJECT_COLOURS
+OBJECT_COLOURS = ((205, 40, 35), (240, 205, 45), (235, 120, 30), (210, 60, 140), (125, 60, 170))
+CLOUD_COLOUR = (242, 242, 240)
 CLOUD_SHARE = 0.3
 OBJECT_RADIUS = (0.035, 0.09)  # fractions of the side
 CLOUD_RADIUS = (0.06, 0.14)
@@ -156,11 +153,12 @@ def _add_object(canvas: np.ndarray, horizon: float, land_top: float,
     """Paint one soft blob of a strong colour: a cloud above the horizon, else an object
     on the ground."""
     h, w = canvas.shape[:2]
-    kind = CLOUD if rng.random() < CLOUD_SHARE else int(rng.integers(CLOUD))
-    colour = np.array(OBJECT_COLOURS[kind], np.float32) + rng.normal(0, 8, 3).astype(np.float32)
-    rx = rng.uniform(*(CLOUD_RADIUS if kind == CLOUD else OBJECT_RADIUS)) * w
-    ry = rx * (rng.uniform(0.4, 0.8) if kind == CLOUD else rng.uniform(0.75, 1.25))
-    if kind == CLOUD:
+    cloud = rng.random() < CLOUD_SHARE
+    base = CLOUD_COLOUR if cloud else OBJECT_COLOURS[rng.integers(len(OBJECT_COLOURS))]
+    colour = np.array(base, np.float32) + rng.normal(0, 8, 3).astype(np.float32)
+    rx = rng.uniform(*(CLOUD_RADIUS if cloud else OBJECT_RADIUS)) * w
+    ry = rx * (rng.uniform(0.4, 0.8) if cloud else rng.uniform(0.75, 1.25))
+    if cloud:
         cy = rng.uniform(0.05 * h + ry, max(0.05 * h + ry + 1, horizon - ry))
     else:
         cy = rng.uniform(min(land_top + ry, h - ry - 1), h - ry)
@@ -170,7 +168,7 @@ def _add_object(canvas: np.ndarray, horizon: float, land_top: float,
     angle = np.arctan2(dy, dx)
     wobble = 1 + 0.12 * np.sin(angle * rng.integers(3, 7) + rng.uniform(0, 2 * np.pi))
     distance = np.sqrt(dx ** 2 + dy ** 2) / wobble
-    softness = 0.35 if kind == CLOUD else 0.12
+    softness = 0.35 if cloud else 0.12
     alpha = np.clip((1 - distance) / softness, 0, 1)[..., None]
     # Lit from the top left: brighter there, darker toward the bottom right.
     shade = 1 + 0.12 * np.clip(-(dx + dy) / 2, -1, 1)

@@ -15,8 +15,8 @@ Left out:
   photographs that are not outdoor scenes (ColorfulCups, Grey: indoor / architecture).
 
 Other registries were searched too (docs/models.md, "Looking for more photographs"): none
-of the other Debian packages opened held outdoor photographs; scikit-learn's two sample photos were found
-and are not in this set.
+of the other Debian packages opened held outdoor photographs; scikit-learn's two sample
+photos were found and are not in this set.
 
 Licences: mate-backgrounds' debian/copyright names an author per file. For
 plasma-workspace-wallpapers, debian/copyright only has `Files: *` (2014 KDE Visual Design
