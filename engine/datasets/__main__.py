@@ -1,5 +1,5 @@
 """python -m engine.datasets outdoor --out DIR [--n64 N] [--n256 N] [--n-scenes256 N] [--seed S] [--debs DIR]
-python -m engine.datasets layered --outdoor DIR --out DIR [--count N] [--seed S] [--grounds F] [--objects F]
+python -m engine.datasets layered --outdoor DIR --out DIR [--count N] [--seed S] [--grounds F] [--objects F] [--object-scenes F]
 python -m engine.datasets domains --outdoor DIR --out DIR [--set train64] [--tile PX]"""
 
 from __future__ import annotations
@@ -40,6 +40,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     layered.add_argument("--objects", type=_share, default=0.0,
                          help="share of crops with a small strong-colour object or a cloud "
                               "(default 0)")
+    layered.add_argument("--object-scenes", type=_share, default=0.0,
+                         help="share of crops that are a ground or a sky filling the frame, with "
+                              "blobs of any strong hue or clouds (default 0)")
     domains = recipes.add_parser(
         "domains", help="green (a) and warm (b) colour domains of an outdoor build, for cyclegan"
     )
@@ -72,7 +75,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.recipe == "layered":
             from engine.datasets.layered import build_layered
             count = build_layered(args.outdoor, args.out, args.count, size=args.size, seed=args.seed,
-                                  grounds=args.grounds, objects=args.objects)
+                                  grounds=args.grounds, objects=args.objects,
+                                  object_scenes=args.object_scenes)
             print(f"done in {time.monotonic() - started:.0f} s: layered {count}")
             return 0
         if args.recipe == "domains":

@@ -8,11 +8,12 @@ along a gently wavy horizon, so such compositions exist on the manifold. Held-ou
 never used. Model cards that train on these crops say so (issue 14 allows it when the edit
 benchmark shows they help).
 
-On request (`grounds`, `objects`: shares of the crops, 0 by default so earlier recipes
-give the same crops) a ground is recoloured to snow or sand, and a small object of a strong
-colour or a cloud is painted in: no training photo shows snow or sand, few show a small
-object at 64 px, and users paint all of them (the edit benchmark's snow field, beach and
-objects).
+On request (`grounds`, `objects`, `object_scenes`: shares of the crops, 0 by default so
+earlier recipes give the same crops) a ground is recoloured to snow or sand, a small object
+of a strong colour or a cloud is painted in, or the crop is an object scene (a ground or sky
+filling the frame, with blobs of any strong hue): no training photo shows snow or sand, few
+show a small object at 64 px, and users paint all of them (the edit benchmark's snow field,
+beach and objects).
 
 Each region is a box in fractions of its photo (x0, y0, x1, y1), picked by eye.
 """
@@ -87,6 +88,10 @@ CLOUD_COLOUR = (242, 242, 240)
 CLOUD_SHARE = 0.3
 OBJECT_RADIUS = (0.035, 0.09)  # fractions of the side
 CLOUD_RADIUS = (0.06, 0.14)
+# Object scenes (`object_scenes`): a ground or a sky filling the frame with larger blobs of
+# any strong hue (white on a sky), since users paint objects over a ground with no horizon.
+OBJECT_SCENE_SKY_SHARE = 0.3
+OBJECT_SCENE_RADIUS = (0.06, 0.13)
 PROCEDURAL_SKY_SHARE = 0.4
 WATER_SHARE = 0.3
 WORK = 128  # composed at twice the output size, then downscaled (antialiased edges)
@@ -163,12 +168,18 @@ def _add_object(canvas: np.ndarray, horizon: float, land_top: float,
     else:
         cy = rng.uniform(min(land_top + ry, h - ry - 1), h - ry)
     cx = rng.uniform(rx, w - rx)
+    _paint_blob(canvas, colour, cx, cy, rx, ry, 0.35 if cloud else 0.12, rng)
+
+
+def _paint_blob(canvas: np.ndarray, colour: np.ndarray, cx: float, cy: float, rx: float,
+                ry: float, softness: float, rng: np.random.Generator) -> None:
+    """A wobbly ellipse of `colour`, shaded and lightly textured, alpha-blended in place."""
+    h, w = canvas.shape[:2]
     rows, cols = np.mgrid[0:h, 0:w].astype(np.float32)
     dy, dx = (rows - cy) / ry, (cols - cx) / rx
     angle = np.arctan2(dy, dx)
     wobble = 1 + 0.12 * np.sin(angle * rng.integers(3, 7) + rng.uniform(0, 2 * np.pi))
     distance = np.sqrt(dx ** 2 + dy ** 2) / wobble
-    softness = 0.35 if cloud else 0.12
     alpha = np.clip((1 - distance) / softness, 0, 1)[..., None]
     # Lit from the top left: brighter there, darker toward the bottom right.
     shade = 1 + 0.12 * np.clip(-(dx + dy) / 2, -1, 1)
@@ -176,6 +187,36 @@ def _add_object(canvas: np.ndarray, horizon: float, land_top: float,
         (w, h), Image.Resampling.BICUBIC))
     blob = colour * shade[..., None] + noise[..., None] * rng.uniform(3, 10)
     canvas[:] = canvas * (1 - alpha) + blob * alpha
+
+
+def _strong_colour(rng: np.random.Generator) -> np.ndarray:
+    """RGB of a random hue at high saturation and brightness (a flower, a boat, a kite)."""
+    hue, saturation, value = rng.uniform(0, 1), rng.uniform(0.7, 1.0), rng.uniform(0.75, 0.95)
+    chroma = value * saturation
+    k = (np.array([5.0, 3.0, 1.0]) + hue * 6) % 6
+    rgb = value - chroma * np.clip(np.minimum(k, 4 - k), 0, 1)
+    return (rgb * 255).astype(np.float32)
+
+
+def object_scene(pools: dict[str, list[np.ndarray]], rng: np.random.Generator) -> np.ndarray:
+    """A frame-filling patch of ground (or of sky) with one or two blobs anywhere on it: a
+    red object in grass, a yellow flower on leaves, a white cloud in a blue sky. Layered
+    crops put objects only below a horizon, so a ground seen from above never had one."""
+    w = h = WORK
+    sky = rng.random() < OBJECT_SCENE_SKY_SHARE or not pools["land"]
+    if sky:
+        canvas = (_procedural_sky(w, h, rng) if rng.random() < PROCEDURAL_SKY_SHARE
+                  or not pools["sky"] else _patch(pools["sky"], w, h, rng))
+    else:
+        canvas = _patch(pools["land"], w, h, rng)
+    for _ in range(rng.integers(1, 3)):
+        colour = (np.array(CLOUD_COLOUR, np.float32) + rng.normal(0, 8, 3).astype(np.float32)
+                  if sky else _strong_colour(rng))
+        rx = rng.uniform(*OBJECT_SCENE_RADIUS) * w
+        ry = rx * (rng.uniform(0.5, 0.8) if sky else rng.uniform(0.75, 1.25))
+        cx, cy = rng.uniform(rx, w - rx), rng.uniform(ry, h - ry)
+        _paint_blob(canvas, colour, cx, cy, rx, ry, 0.25 if sky else 0.12, rng)
+    return canvas
 
 
 def _boundary(width: int, base: float, amplitude: float, rng: np.random.Generator) -> np.ndarray:
@@ -193,10 +234,12 @@ def _paste_below(canvas: np.ndarray, layer: np.ndarray, line: np.ndarray) -> Non
 
 
 def compose(pools: dict[str, list[np.ndarray]], size: int, rng: np.random.Generator,
-            grounds: float = 0.0, objects: float = 0.0) -> np.ndarray:
+            grounds: float = 0.0, objects: float = 0.0, object_scenes: float = 0.0) -> np.ndarray:
     """One layered landscape, uint8 size x size x 3; `grounds` of them on snow or sand,
-    `objects` with a small object or cloud. A share of 0 draws no random number, so the
-    crops are those of the recipe without it."""
+    `objects` with a small object or cloud, `object_scenes` an object scene instead. A share
+    of 0 draws no random number, so the crops are those of the recipe without it."""
+    if object_scenes > 0 and rng.random() < object_scenes:
+        return _finish(object_scene(pools, rng), size, rng)
     w = h = WORK
     if rng.random() < PROCEDURAL_SKY_SHARE or not pools["sky"]:
         canvas = _procedural_sky(w, h, rng)
@@ -215,6 +258,11 @@ def compose(pools: dict[str, list[np.ndarray]], size: int, rng: np.random.Genera
     _paste_below(canvas, land, _boundary(w, land_top, hills, rng).astype(np.float32))
     if objects > 0 and rng.random() < objects:
         _add_object(canvas, horizon, land_top, rng)
+    return _finish(canvas, size, rng)
+
+
+def _finish(canvas: np.ndarray, size: int, rng: np.random.Generator) -> np.ndarray:
+    """Mirror half of the crops left-right, then downscale to uint8 size x size x 3."""
     if rng.random() < 0.5:
         canvas = canvas[:, ::-1]
     image = Image.fromarray(np.clip(canvas, 0, 255).astype(np.uint8))
@@ -230,6 +278,7 @@ def build_layered(
     progress: Callable[[str], None] = print,
     grounds: float = 0.0,
     objects: float = 0.0,
+    object_scenes: float = 0.0,
 ) -> int:
     """Write `count` layered crops to out_dir, from an outdoor build's unpacked packages."""
     outdoor_dir = Path(outdoor_dir).expanduser().resolve()
@@ -238,7 +287,7 @@ def build_layered(
     photos, _ = resolve_sources(OUTDOOR_PHOTOS, unpacked, progress)
     training: dict[str, Path] = {p.name: p.path for p in photos if not p.holdout}
     return write_layered(load_regions(training), out_dir, count, size, seed, progress,
-                         grounds=grounds, objects=objects)
+                         grounds=grounds, objects=objects, object_scenes=object_scenes)
 
 
 def write_layered(
@@ -250,6 +299,7 @@ def write_layered(
     progress: Callable[[str], None] = print,
     grounds: float = 0.0,
     objects: float = 0.0,
+    object_scenes: float = 0.0,
 ) -> int:
     """Write `count` crops named layered_NNNNNN.png; only earlier such files are replaced."""
     out = Path(out_dir).expanduser().resolve()
@@ -258,7 +308,7 @@ def write_layered(
         old.unlink()
     rng = np.random.default_rng(seed)
     for i in range(count):
-        Image.fromarray(compose(pools, size, rng, grounds, objects)).save(
+        Image.fromarray(compose(pools, size, rng, grounds, objects, object_scenes)).save(
             out / f"layered_{i:06d}.png", compress_level=PNG_COMPRESS_LEVEL)
         if (i + 1) % 2000 == 0:
             progress(f"layered crops: {i + 1}/{count}")

@@ -132,7 +132,40 @@ def test_no_grounds_or_objects_draw_no_random_numbers(pools):
     """A share of 0 takes nothing from the random stream, so the recipe without them (the
     shipped landscapes64's) still gives the same crops; any other share takes one draw each."""
     off, tiny = _CountingRng(9), _CountingRng(9)
-    plain = layered.compose(pools, 32, off, grounds=0.0, objects=0.0)
-    layered.compose(pools, 32, tiny, grounds=1e-12, objects=1e-12)
-    assert tiny.draws == off.draws + 2
+    plain = layered.compose(pools, 32, off, grounds=0.0, objects=0.0, object_scenes=0.0)
+    layered.compose(pools, 32, tiny, grounds=1e-12, objects=1e-12, object_scenes=1e-12)
+    assert tiny.draws == off.draws + 3
     assert np.array_equal(plain, layered.compose(pools, 32, np.random.default_rng(9)))
+
+
+def test_object_scene_fills_the_frame_with_ground_and_puts_strong_blobs_anywhere(pools, monkeypatch):
+    monkeypatch.setattr(layered, "OBJECT_SCENE_SKY_SHARE", 0.0)
+    rng = np.random.default_rng(8)
+    centres, hues = [], set()
+    for _ in range(16):
+        image = layered.compose(pools, 64, rng, object_scenes=1.0).astype(int)
+        land = np.abs(image - [255, 0, 0]).max(2) < 40
+        assert not (image[..., 2] > 200).all(1).any()  # no sky band
+        blob = np.abs(image - [255, 0, 0]).max(2) > 80
+        assert 4 <= blob.sum() and land.mean() > 0.6
+        ys, xs = np.nonzero(blob)
+        centres.append(ys.mean())
+        core = image[blob].mean(0)
+        hues.add(int(np.argmax(core)))
+    assert min(centres) < 20 and max(centres) > 44  # high and low, not only under a horizon
+    assert len(hues) >= 2  # more than one hue
+
+
+def test_object_scene_on_a_sky_has_white_clouds(pools, monkeypatch):
+    monkeypatch.setattr(layered, "OBJECT_SCENE_SKY_SHARE", 1.0)
+    monkeypatch.setattr(layered, "PROCEDURAL_SKY_SHARE", 0.0)
+    image = layered.compose(pools, 64, np.random.default_rng(2), object_scenes=1.0).astype(int)
+    assert (image[..., 0] > 200).mean() < 0.2  # no land
+    assert (image.min(2) > 200).sum() >= 4
+
+
+def test_strong_colours_are_saturated_and_span_the_hues():
+    rng = np.random.default_rng(0)
+    colours = np.array([layered._strong_colour(rng) for _ in range(200)])
+    assert ((colours.max(1) - colours.min(1)) / colours.max(1)).min() > 0.65
+    assert {int(np.argmax(c)) for c in colours} == {0, 1, 2}
