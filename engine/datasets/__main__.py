@@ -1,5 +1,6 @@
 """python -m engine.datasets outdoor --out DIR [--n64 N] [--n256 N] [--n-scenes256 N] [--seed S] [--debs DIR]
 python -m engine.datasets layered --outdoor DIR --out DIR [--count N] [--seed S] [--grounds F] [--objects F] [--object-scenes F]
+    [--blue-skies F]
 python -m engine.datasets domains --outdoor DIR --out DIR [--set train64] [--tile PX]"""
 
 from __future__ import annotations
@@ -43,6 +44,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     layered.add_argument("--object-scenes", type=_share, default=0.0,
                          help="share of crops that are a ground or a sky filling the frame, with "
                               "blobs of any strong hue or clouds (default 0)")
+    layered.add_argument("--blue-skies", type=_share, default=0.0,
+                         help="share of the photo skies recoloured as white clouds on blue "
+                              "(default 0)")
     domains = recipes.add_parser(
         "domains", help="green (a) and warm (b) colour domains of an outdoor build, for cyclegan"
     )
@@ -76,7 +80,7 @@ def main(argv: list[str] | None = None) -> int:
             from engine.datasets.layered import build_layered
             count = build_layered(args.outdoor, args.out, args.count, size=args.size, seed=args.seed,
                                   grounds=args.grounds, objects=args.objects,
-                                  object_scenes=args.object_scenes)
+                                  object_scenes=args.object_scenes, blue_skies=args.blue_skies)
             print(f"done in {time.monotonic() - started:.0f} s: layered {count}")
             return 0
         if args.recipe == "domains":

@@ -8,12 +8,13 @@ along a gently wavy horizon, so such compositions exist on the manifold. Held-ou
 never used. Model cards that train on these crops say so (issue 14 allows it when the edit
 benchmark shows they help).
 
-On request (`grounds`, `objects`, `object_scenes`: shares of the crops, 0 by default so
-earlier recipes give the same crops) a ground is recoloured to snow or sand, a small object
-of a strong colour or a cloud is painted in, or the crop is an object scene (a ground or sky
-filling the frame, with blobs of any strong hue): no training photo shows snow or sand, few
-show a small object at 64 px, and users paint all of them (the edit benchmark's snow field,
-beach and objects).
+On request (`grounds`, `objects`, `object_scenes`, `blue_skies`: shares of the crops, 0 by
+default so earlier recipes give the same crops) a ground is recoloured to snow or sand, a
+small object of a strong colour or a cloud is painted in, the crop is an object scene (a
+ground or sky filling the frame, with blobs of any strong hue), or a photo's sky is
+recoloured as white clouds on blue: no training photo shows snow, sand or a blue sky with
+white clouds, few show a small object at 64 px, and users paint all of them (the edit
+benchmark's snow field, beach and objects; the colouriser's skies).
 
 Each region is a box in fractions of its photo (x0, y0, x1, y1), picked by eye.
 """
@@ -25,6 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
+import cv2
 import numpy as np
 from PIL import Image
 
@@ -92,6 +94,11 @@ CLOUD_RADIUS = (0.06, 0.14)
 # any strong hue (white on a sky), since users paint objects over a ground with no horizon.
 OBJECT_SCENE_SKY_SHARE = 0.3
 OBJECT_SCENE_RADIUS = (0.06, 0.13)
+# Blue skies (`blue_skies`): a photo sky's texture recoloured as white clouds on blue; the
+# training photos' textured skies are sunsets and storms, so a grey cloudy sky read as one.
+BLUE_SKY_ZENITH = ((30, 75, 165), (45, 100, 195), (70, 130, 210))
+BLUE_SKY_HORIZON = (165, 200, 235)
+BLUE_SKY_MIN_RANGE = 60.0  # grey levels
 PROCEDURAL_SKY_SHARE = 0.4
 WATER_SHARE = 0.3
 WORK = 128  # composed at twice the output size, then downscaled (antialiased edges)
@@ -151,6 +158,24 @@ def _recoloured_ground(land: np.ndarray, kind: str, rng: np.random.Generator) ->
     texture = (luma - luma.mean()) / (luma.std() + 1e-3)
     colour = np.array(base, np.float32) + rng.normal(0, 6, 3).astype(np.float32)
     return colour + texture[..., None] * rng.uniform(*contrast_range)
+
+
+def _blue_sky(sky: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """A photo's sky patch as a clear blue sky with white clouds: its lightness texture kept,
+    the darker part blue (lighter toward the horizon), the lighter part cloud white."""
+    h = sky.shape[0]
+    luma = sky @ np.array([0.299, 0.587, 0.114], np.float32)
+    luma = cv2.GaussianBlur(luma, (0, 0), 1.5)
+    low, high = np.percentile(luma, (2, 98))
+    # A floor on the range, so a smooth patch's grain is not stretched into speckle.
+    lightness = np.clip((luma - low) / max(high - low, BLUE_SKY_MIN_RANGE), 0, 1)
+    cloud = np.clip((lightness - rng.uniform(0.35, 0.6)) / 0.4, 0, 1)[..., None]
+    zenith = np.array(BLUE_SKY_ZENITH[rng.integers(len(BLUE_SKY_ZENITH))], np.float32)
+    zenith = zenith + rng.normal(0, 8, 3).astype(np.float32)
+    t = np.linspace(0, 1, h, dtype=np.float32)[:, None, None]
+    blue = zenith + (np.array(BLUE_SKY_HORIZON, np.float32) - zenith) * t * rng.uniform(0.3, 0.8)
+    blue = blue * (0.85 + 0.3 * lightness[..., None])  # the texture's shading, mildly
+    return blue * (1 - cloud) + np.array(CLOUD_COLOUR, np.float32) * (0.8 + 0.2 * lightness[..., None]) * cloud
 
 
 def _add_object(canvas: np.ndarray, horizon: float, land_top: float,
@@ -234,10 +259,12 @@ def _paste_below(canvas: np.ndarray, layer: np.ndarray, line: np.ndarray) -> Non
 
 
 def compose(pools: dict[str, list[np.ndarray]], size: int, rng: np.random.Generator,
-            grounds: float = 0.0, objects: float = 0.0, object_scenes: float = 0.0) -> np.ndarray:
+            grounds: float = 0.0, objects: float = 0.0, object_scenes: float = 0.0,
+            blue_skies: float = 0.0) -> np.ndarray:
     """One layered landscape, uint8 size x size x 3; `grounds` of them on snow or sand,
-    `objects` with a small object or cloud, `object_scenes` an object scene instead. A share
-    of 0 draws no random number, so the crops are those of the recipe without it."""
+    `objects` with a small object or cloud, `object_scenes` an object scene instead,
+    `blue_skies` of the photo skies recoloured blue with white clouds. A share of 0 draws no
+    random number, so the crops are those of the recipe without it."""
     if object_scenes > 0 and rng.random() < object_scenes:
         return _finish(object_scene(pools, rng), size, rng)
     w = h = WORK
@@ -245,6 +272,8 @@ def compose(pools: dict[str, list[np.ndarray]], size: int, rng: np.random.Genera
         canvas = _procedural_sky(w, h, rng)
     else:
         canvas = _patch(pools["sky"], w, h, rng)
+        if blue_skies > 0 and rng.random() < blue_skies:
+            canvas = _blue_sky(canvas, rng)
     horizon = rng.uniform(0.25, 0.7) * h
     land_top = horizon
     if pools["water"] and rng.random() < WATER_SHARE:
@@ -279,6 +308,7 @@ def build_layered(
     grounds: float = 0.0,
     objects: float = 0.0,
     object_scenes: float = 0.0,
+    blue_skies: float = 0.0,
 ) -> int:
     """Write `count` layered crops to out_dir, from an outdoor build's unpacked packages."""
     outdoor_dir = Path(outdoor_dir).expanduser().resolve()
@@ -287,7 +317,8 @@ def build_layered(
     photos, _ = resolve_sources(OUTDOOR_PHOTOS, unpacked, progress)
     training: dict[str, Path] = {p.name: p.path for p in photos if not p.holdout}
     return write_layered(load_regions(training), out_dir, count, size, seed, progress,
-                         grounds=grounds, objects=objects, object_scenes=object_scenes)
+                         grounds=grounds, objects=objects, object_scenes=object_scenes,
+                         blue_skies=blue_skies)
 
 
 def write_layered(
@@ -300,6 +331,7 @@ def write_layered(
     grounds: float = 0.0,
     objects: float = 0.0,
     object_scenes: float = 0.0,
+    blue_skies: float = 0.0,
 ) -> int:
     """Write `count` crops named layered_NNNNNN.png; only earlier such files are replaced."""
     out = Path(out_dir).expanduser().resolve()
@@ -308,7 +340,7 @@ def write_layered(
         old.unlink()
     rng = np.random.default_rng(seed)
     for i in range(count):
-        Image.fromarray(compose(pools, size, rng, grounds, objects, object_scenes)).save(
+        Image.fromarray(compose(pools, size, rng, grounds, objects, object_scenes, blue_skies)).save(
             out / f"layered_{i:06d}.png", compress_level=PNG_COMPRESS_LEVEL)
         if (i + 1) % 2000 == 0:
             progress(f"layered crops: {i + 1}/{count}")

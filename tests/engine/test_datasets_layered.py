@@ -128,13 +128,16 @@ class _CountingRng:
         return counted
 
 
-def test_no_grounds_or_objects_draw_no_random_numbers(pools):
+def test_no_grounds_or_objects_draw_no_random_numbers(pools, monkeypatch):
     """A share of 0 takes nothing from the random stream, so the recipe without them (the
     shipped landscapes64's) still gives the same crops; any other share takes one draw each."""
+    monkeypatch.setattr(layered, "PROCEDURAL_SKY_SHARE", 0.0)  # a photo sky: blue_skies draws
     off, tiny = _CountingRng(9), _CountingRng(9)
-    plain = layered.compose(pools, 32, off, grounds=0.0, objects=0.0, object_scenes=0.0)
-    layered.compose(pools, 32, tiny, grounds=1e-12, objects=1e-12, object_scenes=1e-12)
-    assert tiny.draws == off.draws + 3
+    plain = layered.compose(pools, 32, off, grounds=0.0, objects=0.0, object_scenes=0.0,
+                            blue_skies=0.0)
+    layered.compose(pools, 32, tiny, grounds=1e-12, objects=1e-12, object_scenes=1e-12,
+                    blue_skies=1e-12)
+    assert tiny.draws == off.draws + 4
     assert np.array_equal(plain, layered.compose(pools, 32, np.random.default_rng(9)))
 
 
@@ -169,3 +172,17 @@ def test_strong_colours_are_saturated_and_span_the_hues():
     colours = np.array([layered._strong_colour(rng) for _ in range(200)])
     assert ((colours.max(1) - colours.min(1)) / colours.max(1)).min() > 0.65
     assert {int(np.argmax(c)) for c in colours} == {0, 1, 2}
+
+
+def test_blue_sky_keeps_the_texture_as_white_clouds_on_blue(monkeypatch):
+    # a sky patch: dark grey with one bright soft cloud in the middle
+    rows, cols = np.mgrid[0:64, 0:64]
+    cloud = np.exp(-((rows - 32) ** 2 + (cols - 32) ** 2) / 60.0)
+    sky = (np.full((64, 64), 70.0) + 150 * cloud).astype(np.float32)
+    out = layered._blue_sky(np.repeat(sky[..., None], 3, 2), np.random.default_rng(0))
+    centre, corner = out[32, 32], out[2, 2]
+    assert centre.min() > 190                        # the cloud is white
+    assert corner[2] > corner[0] + 60               # the clear sky is blue
+    grain = np.random.default_rng(1).normal(0, 2, (64, 64, 3)).astype(np.float32)
+    flat = layered._blue_sky(np.full((64, 64, 3), 120, np.float32) + grain, np.random.default_rng(0))
+    assert flat.std(axis=(0, 1)).max() < 40          # grain is not stretched into clouds
