@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import time
 
+from ..checkpoints import DEFAULT_MODEL
 from ..ops.transfer_eval import evaluate_transfer
 from ._common import add_device_args, add_json_arg
 from ._op_io import load, report, run
@@ -16,7 +17,7 @@ def register(subparsers) -> None:
         description="Projects each photo, makes a colour-stroke and a warp edit, transfers both "
                     "with the new and the baseline transfer, and prints SSIM outside the strokes' "
                     "margin, structure inside it, stroke colour miss, and 12 MP time and memory.")
-    parser.add_argument("--model", default="outdoor64", help="gan model name or folder")
+    parser.add_argument("--model", default=DEFAULT_MODEL, help="gan model name or folder")
     parser.add_argument("--images", required=True, metavar="DIR", help="held-out photos")
     parser.add_argument("--max-images", type=int, default=4)
     parser.add_argument("--steps", type=int, default=100, help="projection steps")
