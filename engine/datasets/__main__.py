@@ -77,10 +77,11 @@ def main(argv: list[str] | None = None) -> int:
     started = time.monotonic()
     try:
         if args.recipe == "layered":
-            from engine.datasets.layered import build_layered
+            from engine.datasets.layered import Extras, build_layered
+            extras = Extras(grounds=args.grounds, objects=args.objects,
+                            object_scenes=args.object_scenes, blue_skies=args.blue_skies)
             count = build_layered(args.outdoor, args.out, args.count, size=args.size, seed=args.seed,
-                                  grounds=args.grounds, objects=args.objects,
-                                  object_scenes=args.object_scenes, blue_skies=args.blue_skies)
+                                  extras=extras)
             print(f"done in {time.monotonic() - started:.0f} s: layered {count}")
             return 0
         if args.recipe == "domains":

@@ -8,8 +8,8 @@ along a gently wavy horizon, so such compositions exist on the manifold. Held-ou
 never used. Model cards that train on these crops say so (issue 14 allows it when the edit
 benchmark shows they help).
 
-On request (`grounds`, `objects`, `object_scenes`, `blue_skies`: shares of the crops, 0 by
-default so earlier recipes give the same crops) a ground is recoloured to snow or sand, a
+On request (`Extras`: shares of the crops, 0 by default so earlier recipes give the same
+crops) a ground is recoloured to snow or sand, a
 small object of a strong colour or a cloud is painted in, the crop is an object scene (a
 ground or sky filling the frame, with blobs of any strong hue), or a photo's sky is
 recoloured as white clouds on blue: no training photo shows snow, sand or a blue sky with
@@ -36,6 +36,19 @@ from engine.datasets.outdoor import (
 from engine.datasets.outdoor_sources import OUTDOOR_PHOTOS, PACKAGES
 
 Box = tuple[float, float, float, float]
+
+
+@dataclass(frozen=True)
+class Extras:
+    """Shares of the crops (0 to 1) that get each addition; 0 takes no random draw, so a
+    recipe without an addition gives the same crops as before it existed."""
+    grounds: float = 0.0        # the ground recoloured to snow or sand
+    objects: float = 0.0        # a small strong-colour object on the ground, or a cloud
+    object_scenes: float = 0.0  # an object scene instead of a layered view
+    blue_skies: float = 0.0     # of the photo skies: recoloured as white clouds on blue
+
+
+NO_EXTRAS = Extras()
 
 
 @dataclass(frozen=True)
@@ -170,8 +183,7 @@ def _blue_sky(sky: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     # A floor on the range, so a smooth patch's grain is not stretched into speckle.
     lightness = np.clip((luma - low) / max(high - low, BLUE_SKY_MIN_RANGE), 0, 1)
     cloud = np.clip((lightness - rng.uniform(0.35, 0.6)) / 0.4, 0, 1)[..., None]
-    zenith = np.array(BLUE_SKY_ZENITH[rng.integers(len(BLUE_SKY_ZENITH))], np.float32)
-    zenith = zenith + rng.normal(0, 8, 3).astype(np.float32)
+    zenith = _jittered(BLUE_SKY_ZENITH[rng.integers(len(BLUE_SKY_ZENITH))], rng)
     t = np.linspace(0, 1, h, dtype=np.float32)[:, None, None]
     blue = zenith + (np.array(BLUE_SKY_HORIZON, np.float32) - zenith) * t * rng.uniform(0.3, 0.8)
     blue = blue * (0.85 + 0.3 * lightness[..., None])  # the texture's shading, mildly
@@ -184,8 +196,7 @@ def _add_object(canvas: np.ndarray, horizon: float, land_top: float,
     on the ground."""
     h, w = canvas.shape[:2]
     cloud = rng.random() < CLOUD_SHARE
-    base = CLOUD_COLOUR if cloud else OBJECT_COLOURS[rng.integers(len(OBJECT_COLOURS))]
-    colour = np.array(base, np.float32) + rng.normal(0, 8, 3).astype(np.float32)
+    colour = _jittered(CLOUD_COLOUR if cloud else OBJECT_COLOURS[rng.integers(len(OBJECT_COLOURS))], rng)
     rx = rng.uniform(*(CLOUD_RADIUS if cloud else OBJECT_RADIUS)) * w
     ry = rx * (rng.uniform(0.4, 0.8) if cloud else rng.uniform(0.75, 1.25))
     if cloud:
@@ -214,6 +225,10 @@ def _paint_blob(canvas: np.ndarray, colour: np.ndarray, cx: float, cy: float, rx
     canvas[:] = canvas * (1 - alpha) + blob * alpha
 
 
+def _jittered(rgb: tuple[int, int, int], rng: np.random.Generator) -> np.ndarray:
+    return np.array(rgb, np.float32) + rng.normal(0, 8, 3).astype(np.float32)
+
+
 def _strong_colour(rng: np.random.Generator) -> np.ndarray:
     """RGB of a random hue at high saturation and brightness (a flower, a boat, a kite)."""
     hue, saturation, value = rng.uniform(0, 1), rng.uniform(0.7, 1.0), rng.uniform(0.75, 0.95)
@@ -229,14 +244,9 @@ def object_scene(pools: dict[str, list[np.ndarray]], rng: np.random.Generator) -
     crops put objects only below a horizon, so a ground seen from above never had one."""
     w = h = WORK
     sky = rng.random() < OBJECT_SCENE_SKY_SHARE or not pools["land"]
-    if sky:
-        canvas = (_procedural_sky(w, h, rng) if rng.random() < PROCEDURAL_SKY_SHARE
-                  or not pools["sky"] else _patch(pools["sky"], w, h, rng))
-    else:
-        canvas = _patch(pools["land"], w, h, rng)
+    canvas = _sky(pools, w, h, rng) if sky else _patch(pools["land"], w, h, rng)
     for _ in range(rng.integers(1, 3)):
-        colour = (np.array(CLOUD_COLOUR, np.float32) + rng.normal(0, 8, 3).astype(np.float32)
-                  if sky else _strong_colour(rng))
+        colour = _jittered(CLOUD_COLOUR, rng) if sky else _strong_colour(rng)
         rx = rng.uniform(*OBJECT_SCENE_RADIUS) * w
         ry = rx * (rng.uniform(0.5, 0.8) if sky else rng.uniform(0.75, 1.25))
         cx, cy = rng.uniform(rx, w - rx), rng.uniform(ry, h - ry)
@@ -258,22 +268,25 @@ def _paste_below(canvas: np.ndarray, layer: np.ndarray, line: np.ndarray) -> Non
     canvas[:] = canvas * (1 - alpha) + layer * alpha
 
 
+def _sky(pools: dict[str, list[np.ndarray]], w: int, h: int, rng: np.random.Generator,
+         blue_skies: float = 0.0) -> np.ndarray:
+    """A procedural sky or a photo's (`blue_skies` of those recoloured blue)."""
+    if rng.random() < PROCEDURAL_SKY_SHARE or not pools["sky"]:
+        return _procedural_sky(w, h, rng)
+    sky = _patch(pools["sky"], w, h, rng)
+    if blue_skies > 0 and rng.random() < blue_skies:
+        sky = _blue_sky(sky, rng)
+    return sky
+
+
 def compose(pools: dict[str, list[np.ndarray]], size: int, rng: np.random.Generator,
-            grounds: float = 0.0, objects: float = 0.0, object_scenes: float = 0.0,
-            blue_skies: float = 0.0) -> np.ndarray:
-    """One layered landscape, uint8 size x size x 3; `grounds` of them on snow or sand,
-    `objects` with a small object or cloud, `object_scenes` an object scene instead,
-    `blue_skies` of the photo skies recoloured blue with white clouds. A share of 0 draws no
-    random number, so the crops are those of the recipe without it."""
-    if object_scenes > 0 and rng.random() < object_scenes:
+            extras: Extras = NO_EXTRAS) -> np.ndarray:
+    """One layered landscape (or, for `extras.object_scenes` of them, an object scene),
+    uint8 size x size x 3."""
+    if extras.object_scenes > 0 and rng.random() < extras.object_scenes:
         return _finish(object_scene(pools, rng), size, rng)
     w = h = WORK
-    if rng.random() < PROCEDURAL_SKY_SHARE or not pools["sky"]:
-        canvas = _procedural_sky(w, h, rng)
-    else:
-        canvas = _patch(pools["sky"], w, h, rng)
-        if blue_skies > 0 and rng.random() < blue_skies:
-            canvas = _blue_sky(canvas, rng)
+    canvas = _sky(pools, w, h, rng, extras.blue_skies)
     horizon = rng.uniform(0.25, 0.7) * h
     land_top = horizon
     if pools["water"] and rng.random() < WATER_SHARE:
@@ -281,11 +294,11 @@ def compose(pools: dict[str, list[np.ndarray]], size: int, rng: np.random.Genera
         _paste_below(canvas, water, np.full(w, horizon, np.float32))
         land_top = horizon + rng.uniform(0.12, 0.3) * h
     land = _patch(pools["land"], w, h, rng)
-    if grounds > 0 and rng.random() < grounds:
+    if extras.grounds > 0 and rng.random() < extras.grounds:
         land = _recoloured_ground(land, ("snow", "sand")[rng.integers(2)], rng)
     hills = rng.uniform(0, 0.12) * h
     _paste_below(canvas, land, _boundary(w, land_top, hills, rng).astype(np.float32))
-    if objects > 0 and rng.random() < objects:
+    if extras.objects > 0 and rng.random() < extras.objects:
         _add_object(canvas, horizon, land_top, rng)
     return _finish(canvas, size, rng)
 
@@ -305,10 +318,7 @@ def build_layered(
     size: int = 64,
     seed: int = 0,
     progress: Callable[[str], None] = print,
-    grounds: float = 0.0,
-    objects: float = 0.0,
-    object_scenes: float = 0.0,
-    blue_skies: float = 0.0,
+    extras: Extras = NO_EXTRAS,
 ) -> int:
     """Write `count` layered crops to out_dir, from an outdoor build's unpacked packages."""
     outdoor_dir = Path(outdoor_dir).expanduser().resolve()
@@ -316,9 +326,7 @@ def build_layered(
     unpacked = unpack_debs(debs, outdoor_dir / "src" / "unpacked", progress)
     photos, _ = resolve_sources(OUTDOOR_PHOTOS, unpacked, progress)
     training: dict[str, Path] = {p.name: p.path for p in photos if not p.holdout}
-    return write_layered(load_regions(training), out_dir, count, size, seed, progress,
-                         grounds=grounds, objects=objects, object_scenes=object_scenes,
-                         blue_skies=blue_skies)
+    return write_layered(load_regions(training), out_dir, count, size, seed, progress, extras)
 
 
 def write_layered(
@@ -328,10 +336,7 @@ def write_layered(
     size: int = 64,
     seed: int = 0,
     progress: Callable[[str], None] = print,
-    grounds: float = 0.0,
-    objects: float = 0.0,
-    object_scenes: float = 0.0,
-    blue_skies: float = 0.0,
+    extras: Extras = NO_EXTRAS,
 ) -> int:
     """Write `count` crops named layered_NNNNNN.png; only earlier such files are replaced."""
     out = Path(out_dir).expanduser().resolve()
@@ -340,7 +345,7 @@ def write_layered(
         old.unlink()
     rng = np.random.default_rng(seed)
     for i in range(count):
-        Image.fromarray(compose(pools, size, rng, grounds, objects, object_scenes, blue_skies)).save(
+        Image.fromarray(compose(pools, size, rng, extras)).save(
             out / f"layered_{i:06d}.png", compress_level=PNG_COMPRESS_LEVEL)
         if (i + 1) % 2000 == 0:
             progress(f"layered crops: {i + 1}/{count}")

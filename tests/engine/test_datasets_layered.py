@@ -75,7 +75,7 @@ def test_recoloured_ground_is_snow_or_sand(pools, monkeypatch):
     rng = np.random.default_rng(4)
     grounds = set()
     for _ in range(12):
-        bottom = layered.compose(pools, 64, rng, grounds=1.0)[-4:].reshape(-1, 3).mean(0)
+        bottom = layered.compose(pools, 64, rng, layered.Extras(grounds=1.0))[-4:].reshape(-1, 3).mean(0)
         distances = {kind: np.abs(bottom - np.array(colour)).max()
                      for kind, (colour, _) in layered.GROUND_COLOURS.items()}
         kind = min(distances, key=distances.get)
@@ -94,7 +94,7 @@ def test_object_blob_sits_on_the_ground_in_its_colour(pools, monkeypatch):
     _objects_only(monkeypatch, 0.0)
     rng = np.random.default_rng(5)
     for _ in range(6):
-        image = layered.compose(pools, 64, rng, objects=1.0).astype(int)
+        image = layered.compose(pools, 64, rng, layered.Extras(objects=1.0)).astype(int)
         # Neither the sky's blue nor the land's red: the blob.
         blob = (np.abs(image - [0, 0, 255]).max(2) > 60) & (np.abs(image - [255, 0, 0]).max(2) > 60)
         rows = np.nonzero(blob.any(1))[0]
@@ -106,7 +106,7 @@ def test_object_blob_sits_on_the_ground_in_its_colour(pools, monkeypatch):
 
 def test_cloud_is_white_and_in_the_sky(pools, monkeypatch):
     _objects_only(monkeypatch, 1.0)
-    image = layered.compose(pools, 64, np.random.default_rng(6), objects=1.0).astype(int)
+    image = layered.compose(pools, 64, np.random.default_rng(6), layered.Extras(objects=1.0)).astype(int)
     white = image.min(2) > 200
     assert white.sum() >= 4
     land_rows = [y for y in range(64) if (image[y, :, 0] > 200).mean() > 0.9 and image[y, :, 1].mean() < 60]
@@ -133,10 +133,8 @@ def test_no_grounds_or_objects_draw_no_random_numbers(pools, monkeypatch):
     shipped landscapes64's) still gives the same crops; any other share takes one draw each."""
     monkeypatch.setattr(layered, "PROCEDURAL_SKY_SHARE", 0.0)  # a photo sky: blue_skies draws
     off, tiny = _CountingRng(9), _CountingRng(9)
-    plain = layered.compose(pools, 32, off, grounds=0.0, objects=0.0, object_scenes=0.0,
-                            blue_skies=0.0)
-    layered.compose(pools, 32, tiny, grounds=1e-12, objects=1e-12, object_scenes=1e-12,
-                    blue_skies=1e-12)
+    plain = layered.compose(pools, 32, off, layered.Extras())
+    layered.compose(pools, 32, tiny, layered.Extras(1e-12, 1e-12, 1e-12, 1e-12))
     assert tiny.draws == off.draws + 4
     assert np.array_equal(plain, layered.compose(pools, 32, np.random.default_rng(9)))
 
@@ -146,7 +144,7 @@ def test_object_scene_fills_the_frame_with_ground_and_puts_strong_blobs_anywhere
     rng = np.random.default_rng(8)
     centres, hues = [], set()
     for _ in range(16):
-        image = layered.compose(pools, 64, rng, object_scenes=1.0).astype(int)
+        image = layered.compose(pools, 64, rng, layered.Extras(object_scenes=1.0)).astype(int)
         land = np.abs(image - [255, 0, 0]).max(2) < 40
         assert not (image[..., 2] > 200).all(1).any()  # no sky band
         blob = np.abs(image - [255, 0, 0]).max(2) > 80
@@ -162,7 +160,7 @@ def test_object_scene_fills_the_frame_with_ground_and_puts_strong_blobs_anywhere
 def test_object_scene_on_a_sky_has_white_clouds(pools, monkeypatch):
     monkeypatch.setattr(layered, "OBJECT_SCENE_SKY_SHARE", 1.0)
     monkeypatch.setattr(layered, "PROCEDURAL_SKY_SHARE", 0.0)
-    image = layered.compose(pools, 64, np.random.default_rng(2), object_scenes=1.0).astype(int)
+    image = layered.compose(pools, 64, np.random.default_rng(2), layered.Extras(object_scenes=1.0)).astype(int)
     assert (image[..., 0] > 200).mean() < 0.2  # no land
     assert (image.min(2) > 200).sum() >= 4
 
