@@ -81,7 +81,7 @@ def fill_crop(net: torch.nn.Module, crop: np.ndarray, hole: np.ndarray, n: int) 
     its fronts meet, which the enlarged answer cannot cancel."""
     height, width = crop.shape[:2]
     depth = hole_depth(hole)
-    scale = working_scale(hole, n, depth)
+    scale = working_scale(depth, n)
     given = scaled_prefill(np.ascontiguousarray(crop), hole, net.config.prefill, scale)
     h, w = max(1, round(height * scale)), max(1, round(width * scale))
     if (h, w) == (height, width):
@@ -121,14 +121,14 @@ def hole_depth(hole: np.ndarray) -> np.ndarray:
     return cv2.distanceTransform(padded, cv2.DIST_L2, 5)[1:-1, 1:-1]
 
 
-def working_scale(hole: np.ndarray, n: int, depth: np.ndarray | None = None) -> float:
-    """The factor the crop is shrunk by for the net (1: its own size). At least the factor
-    that fits the crop in n pixels; more (up to MAX_WORK_FACTOR x n pixels a side) while the
-    hole would otherwise end thinner than THIN_HOLE_SHARE x n. `depth`: hole_depth(hole),
-    when the caller has it already."""
-    height, width = hole.shape
+def working_scale(depth: np.ndarray, n: int) -> float:
+    """The factor the crop is shrunk by for the net (1: its own size), from the hole's
+    hole_depth(). At least the factor that fits the crop in n pixels; more (up to
+    MAX_WORK_FACTOR x n pixels a side) while the hole would otherwise end thinner than
+    THIN_HOLE_SHARE x n."""
+    height, width = depth.shape
     fit = min(1.0, n / max(height, width))
-    thickness = 2 * float((hole_depth(hole) if depth is None else depth).max())
+    thickness = 2 * float(depth.max())
     thin = min(1.0, THIN_HOLE_SHARE * n / max(thickness, 1.0))
     return max(fit, min(thin, MAX_WORK_FACTOR * fit))
 

@@ -13,7 +13,7 @@ from engine.nets.fill import FillConfig
 from engine.ops import fill as fill_module
 from engine.ops import fill_region
 from engine.ops.fill import (MAX_WORK_FACTOR, THIN_HOLE_SHARE, fill, fill_crop, prefill,
-                             scaled_prefill, working_scale)
+                             hole_depth, scaled_prefill, working_scale)
 from engine.ops.fill_region import poisson_clone
 from engine.ops.fill_masks import centred_box
 from engine.ops.inpaint import inpaint
@@ -68,18 +68,18 @@ def test_a_large_photo_is_filled_from_a_box_around_the_hole_at_the_model_scale()
 def test_a_wide_hole_is_shrunk_to_the_model_side_a_thin_one_only_to_its_stroke_width():
     n = 128
     box = centred_box(384, 384, 192)                  # a box: the whole crop into n pixels
-    assert working_scale(box, n) == pytest.approx(n / 384)
+    assert working_scale(hole_depth(box), n) == pytest.approx(n / 384)
     line = np.zeros((384, 384), bool)
     line[190:194, :] = True                            # 4 px thick: never shrunk
-    assert working_scale(line, n) == 1.0
+    assert working_scale(hole_depth(line), n) == 1.0
     wide_line = np.zeros((384, 384), bool)
     wide_line[150:230, :] = True                       # 80 px: shrunk to the training strokes' width
-    thickness_after = 80 * working_scale(wide_line, n)
-    assert n / 384 < working_scale(wide_line, n) < 1
+    thickness_after = 80 * working_scale(hole_depth(wide_line), n)
+    assert n / 384 < working_scale(hole_depth(wide_line), n) < 1
     assert thickness_after == pytest.approx(THIN_HOLE_SHARE * n, rel=0.1)
     huge = np.zeros((4000, 4000), bool)
     huge[2000:2003, :] = True                          # a long scratch on a huge photo: capped
-    assert working_scale(huge, n) == pytest.approx(MAX_WORK_FACTOR * n / 4000)
+    assert working_scale(hole_depth(huge), n) == pytest.approx(MAX_WORK_FACTOR * n / 4000)
 
 
 def test_what_was_in_the_hole_does_not_change_the_fill():
@@ -191,7 +191,7 @@ def test_prefill_detail_is_kept_at_the_hole_edge_and_faded_deep_inside(monkeypat
     seamed[16:80, 48:80] = 160
     monkeypatch.setattr(fill_module, "scaled_prefill", lambda c, h, m, s: seamed.copy())
     out = fill_crop(fill_model().networks["fill"], crop, hole, 16).astype(int)
-    assert working_scale(hole, 16) < 0.25
+    assert working_scale(hole_depth(hole), 16) < 0.25
     deep_step = np.abs(out[40:56, 48] - out[40:56, 47]).mean()
     assert deep_step < 0.25 * 80                      # the prefill's 80-level step, mostly gone
     # At the hole's edge the prefill's own values stay close (its detail is kept there).
