@@ -59,6 +59,9 @@ def register(subparsers) -> None:
                    help="gan: dcgan (one global latent), spatial (global code + a 4x4 grid of local codes) "
                         "local (the same, with the layout left to the local codes) or style (a "
                         "mapping network and style-modulated convolutions, StyleGAN-like)")
+    p.add_argument("--local-diversity", type=float, default=0.0, metavar="W",
+                   help="gan, --arch spatial or local: weight of a term that makes each local code "
+                        "change the image around its cell (engine/train/local_diversity.py; default 0)")
     p.add_argument("--init", help="gan, sr, fill, pix2pix: start from this model's weights where "
                    "names and shapes match (a variant of a trained design, or more training "
                    "for a shipped model)")
@@ -80,7 +83,7 @@ def options_from_args(args: argparse.Namespace) -> TrainOptions:
     return TrainOptions(
         data=args.data, data_b=args.data_b, out=args.out, preset=args.preset, size=args.size,
         iters=args.iters, batch=args.batch, width=args.width, blocks=args.blocks,
-        z_dim=args.z_dim, arch=args.arch, lr=args.lr, loss=args.loss, upsample=args.upsample, augment=args.augment, model=args.model, init=args.init,
+        z_dim=args.z_dim, arch=args.arch, local_diversity=args.local_diversity, lr=args.lr, loss=args.loss, upsample=args.upsample, augment=args.augment, model=args.model, init=args.init,
         pairs=args.pairs, scale=args.scale, adversarial=args.adversarial, seed=args.seed,
         device=args.device, resume=args.resume, force=args.force,
         sample_every=args.sample_every, log_every=args.log_every,

@@ -40,6 +40,7 @@ from .edit import check_settings, edit
 from .evaluate import list_images
 from .generate import generate, random_z
 from .keep import free_region
+from .locality import local_reach
 from .metrics import psnr
 from .types import EditConstraints, EditResult, EditSettings
 
@@ -86,6 +87,7 @@ def edit_benchmark(model: Model, holdout_dir: str | os.PathLike, training_dir: s
         "prompts": prompts, "hints": hint_rows, "sketch": sketch_rows, "warps": warp_rows,
         "realism": {k: v for k, v in realism.items() if k != "results"},
         "summary": _summary(prompts, hint_rows, warp_rows, realism),
+        "local_reach": local_reach(generator, seed=seed),
         "seconds": round(time.perf_counter() - started, 1),
     }
     return BenchResult(report, bench.cells)
@@ -372,6 +374,11 @@ def format_table(report: dict) -> str:
                  f"{rl['all_results']['nearest']:.1f}, samples {rl['samples']['d']:.2f} / "
                  f"{rl['samples']['nearest']:.1f}, held-out crops {rl['held_out']['d']:.2f} / "
                  f"{rl['held_out']['nearest']:.1f} ({rl['training_crops']} training crops)")
+    reach = report.get("local_reach")
+    if reach:
+        lines.append(f"local reach: resampling one cell's local code changes its window by "
+                     f"{reach['cell_window']:.1f} grey levels (the global code: the image by "
+                     f"{reach['global']:.1f})")
     lines.append(f"{report['seconds']:.1f} s")
     return "\n".join(lines)
 

@@ -16,6 +16,7 @@ GAN_LOSSES = ("nonsat", "hinge")
 # gan: one global z; a global code + a grid of local codes; the same with the layout left to
 # the local codes (the global code broadcast to every cell: SpatialGeneratorConfig.layout)
 GAN_ARCHS = ("dcgan", "spatial", "local", "style")
+LOCAL_CODE_ARCHS = ("spatial", "local")   # GAN_ARCHS whose generator has a grid of local codes
 INIT_KINDS = ("gan", "sr", "fill", "pix2pix")   # kinds that can start from a model (--init)
 
 # Per kind and preset: the defaults an option takes when it is left as None.
@@ -75,6 +76,7 @@ class TrainOptions:
     upsample: str = "transpose"
     augment: str = "color,translation,cutout"   # DiffAugment policy ("" or "none": off)
     model: str | None = None           # encoder: the gan model folder or name
+    local_diversity: float = 0.0       # gan, spatial archs: weight of the local-code hinge
     init: str | None = None            # gan: start from this gan model's matching weights
     pairs: str | None = None           # pix2pix: edges, gray, folder or sidebyside
     scale: int = 4                     # sr
@@ -143,6 +145,11 @@ def _check_common(kind: str, o: TrainOptions) -> None:
         raise UserError(f"--init is for {', '.join(INIT_KINDS)} training only")
     if kind == "gan" and o.arch not in GAN_ARCHS:
         raise UserError(f"--arch must be one of {', '.join(GAN_ARCHS)}, got {o.arch!r}")
+    if not o.local_diversity >= 0:
+        raise UserError(f"--local-diversity must be 0 or more, got {o.local_diversity}")
+    if o.local_diversity > 0 and (kind != "gan" or o.arch not in LOCAL_CODE_ARCHS):
+        raise UserError("--local-diversity is for gan training with --arch "
+                        f"{' or '.join(LOCAL_CODE_ARCHS)} (the generators with local codes)")
     if kind == "gan" and o.loss not in GAN_LOSSES:
         raise UserError(f"--loss must be one of {', '.join(GAN_LOSSES)}, got {o.loss!r}")
     if kind == "sr":

@@ -14,7 +14,9 @@ from ...imaging import grid, to_uint8
 from ..augment import diff_augment, parse_policy
 from ..data import BatchOrder
 from ..ema import make_ema, update_ema
+from .. import local_diversity
 from ..losses import d_loss, g_loss
+from ..options import LOCAL_CODE_ARCHS
 from .base import Task, fixed_latents
 
 
@@ -35,7 +37,7 @@ class GanTask(Task):
         device = self.ctx.device
         self.g, self.d = (net.to(device).train() for net in build_pair(o))
         self.init_from_option({"generator": self.g, "discriminator": self.d})
-        if o.arch in ("spatial", "local"):
+        if o.arch in LOCAL_CODE_ARCHS:
             self.summary = ("A spatial-latent generator (global code + 4x4 grid of local codes) with a "
                             "global + patch discriminator, trained with DiffAugment; sample with the EMA generator.")
         elif o.arch == "style":
@@ -73,14 +75,24 @@ class GanTask(Task):
         real_logits, fake_logits = real_all[0], fake_all[0]
 
         self.d.requires_grad_(False)
-        loss_g = sum(g_loss(self.o.loss, v) for v in self._judge(aug(self.g(self._z(n)))))
+        z = self._z(n)
+        weight = self.o.local_diversity
+        if weight > 0:
+            z, rows, cols = local_diversity.paired_latents(z, self.g)
+        fake = self.g(z)
+        loss_g = sum(g_loss(self.o.loss, v) for v in self._judge(aug(fake)))
+        extra = {}
+        if weight > 0:
+            spread = local_diversity.hinge(fake, rows, cols, self.g.config.grid)
+            loss_g = loss_g + weight * spread
+            extra["local_hinge"] = spread.item()
         self.optimize("generator", loss_g)
         self.d.requires_grad_(True)
         self.sync_buffers(self.g, self.d)
         update_ema(self.g_ema, self.g, (iteration + 1) * self.o.batch, self.o.batch,
                    self.o.ema_half_life)
         return {"loss_d": loss_d.item(), "loss_g": loss_g.item(),
-                "d_real": real_logits.mean().item(), "d_fake": fake_logits.mean().item()}
+                "d_real": real_logits.mean().item(), "d_fake": fake_logits.mean().item(), **extra}
 
     @torch.no_grad()
     def samples(self) -> np.ndarray:
@@ -102,7 +114,7 @@ def build_pair(o) -> tuple[torch.nn.Module, torch.nn.Module]:
                     image_size=o.size, width=o.width)),
                 registry.build("spatial_discriminator", SpatialDiscriminatorConfig(
                     image_size=o.size, width=o.width)))
-    if o.arch in ("spatial", "local"):
+    if o.arch in LOCAL_CODE_ARCHS:
         layout = "broadcast" if o.arch == "local" else "map"
         return (registry.build("spatial_generator", SpatialGeneratorConfig(
                     image_size=o.size, width=o.width, upsample=o.upsample, layout=layout)),
