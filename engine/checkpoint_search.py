@@ -14,7 +14,7 @@ from .checkpoint_config import CARD_NAME, CONFIG_NAME, SAMPLE_NAME, inside, read
 from .checkpoint_tensors import PICKLE_SUFFIXES, refuse_pickle
 from .errors import CheckpointError
 
-DEFAULT_MODEL = "scenery64"  # spatial latent, photos + layered crops with snow, sand, objects; landscapes64 and scenes64 stay for old projects
+DEFAULT_MODEL = "scenery64-local"  # scenery64 trained on with --local-diversity; scenery64 and landscapes64 stay for old projects
 MODEL_PATH_ENV = "MANIFOLD_MODEL_PATH"
 BUILTIN_WEIGHTS_DIR = paths.builtin_weights_dir()
 _CARD_READ_BYTES = 64 * 1024   # the summary is the card's first paragraph

@@ -3,7 +3,7 @@
     python scripts/ship_models.py --runs /work/runs --data /work/data/outdoor
     python scripts/ship_models.py --measure-only --data /work/data/outdoor   # after an engine change
 
-Expects the run folders scenery64, landscapes64 and scenes64 (gan + encoder each), sr-x4, sr-x2, edges2outdoor, gray2color made by
+Expects the run folders scenery64-local, scenery64 and landscapes64 (gan + encoder each), sr-x4, sr-x2, edges2outdoor, gray2color made by
 `python -m engine train` on the set built by `python -m engine.datasets outdoor`
 (`--only green2warm`: the CycleGAN of the unpaired entry at the end of this file, on the
 domains built by `python -m engine.datasets domains`). Only the
@@ -36,10 +36,10 @@ from engine.ops.translate import translate  # noqa: E402
 from engine.ops.translate_eval import SKETCH_SIDE, sketch_scores  # noqa: E402
 from engine.pairs import make_input  # noqa: E402
 
-GANS = ("scenery64", "landscapes64", "scenes64")
+GANS = ("scenery64-local", "scenery64", "landscapes64")
 SRS = ("sr-x4", "sr-x2")
 MODELS = GANS + SRS + ("edges2outdoor", "gray2color")
-DISPLAY = {"scenery64": "Scenery 64 px, spatial latent (photos + layered crops with snow, sand and objects)", "landscapes64": "Landscapes 64 px, spatial latent (photos + layered crops)", "scenes64": "Outdoor scenes 64 px, spatial latent", "sr-x4": "Super-resolution x4",
+DISPLAY = {"scenery64-local": "Scenery 64 px, local codes that follow the strokes", "scenery64": "Scenery 64 px, spatial latent (photos + layered crops with snow, sand and objects)", "landscapes64": "Landscapes 64 px, spatial latent (photos + layered crops)", "sr-x4": "Super-resolution x4",
            "sr-x2": "Super-resolution x2",
            "edges2outdoor": "Edges to outdoor scene", "gray2color": "Grey to colour"}
 SHIPPED_FILES = ("config.json", "README.md", "samples.png")

@@ -131,7 +131,7 @@ def test_user_models_folder_is_searched_before_the_shipped_ones(installed, tmp_p
                             user_env).stdout)
     folders = {m["name"]: Path(m["folder"]) for m in listed}
     assert folders["sr-x4"] == user_models / "sr-x4"
-    assert "manifold_weights" in folders["scenes64"].parts
+    assert "manifold_weights" in folders["landscapes64"].parts
 
 
 def test_installed_program_installs_its_desktop_entry(installed, tmp_path, user_env):
