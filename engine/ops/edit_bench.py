@@ -15,6 +15,8 @@ Every edit runs the real edit op with the given settings (the editor's defaults)
 - Warps, on a fixed sample: mean abs difference (grey levels) between the destination box
   of the result and the source patch of the fixed image, before and after; the change
   outside the free region.
+- Local reach (generators with local codes, engine.ops.locality): how much one cell's code
+  changes the image around its cell.
 """
 
 from __future__ import annotations

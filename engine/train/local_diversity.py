@@ -2,9 +2,9 @@
 
 A spatial generator (engine.nets.spatial) is meant to let a colour stroke choose the local
 content where it is painted, through the grid codes near it. Trained by the adversarial
-loss alone it ignores them: on the shipped spatial models, resampling one cell's local code
-changed that cell's window by about 1 grey level, the global code by about 70 (measured
-with 256 samples each). An edit could then only move the global code, and a small red dot
+loss alone it ignores them: on scenes64, landscapes64 and scenery64, resampling one cell's
+local code changed that cell's window by about 1 grey level, the global code the image by
+about 70 (256 samples each). An edit could then only move the global code, and a small red dot
 in grass was never met.
 
 This term asks for it directly: half of each generator batch are copies of the other half
