@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import torch
 
-from ..train.local_diversity import paired_latents, supports, window_masks
+from ..train.local_diversity import paired_latents, supports, window_change
 from ._common import device_of, seeded_uniform
 
 GREY = 127.5   # [-1, 1] image units -> grey levels
@@ -25,9 +25,7 @@ def local_reach(generator, samples: int = 64, seed: int = 0) -> dict | None:
         torch.manual_seed(seed)
         pairs, rows, cols = paired_latents(z, generator)
     images = generator(pairs)
-    masks = window_masks(rows, cols, generator.config.grid, images.shape[-1])
-    change = (images[:samples] - images[samples:]).abs().mean(1, keepdim=True)
-    cell = ((change * masks).flatten(1).sum(1) / masks.flatten(1).sum(1)).mean()
+    cell = window_change(images, rows, cols, generator.config.grid).mean()
     other = z[:samples].clone()
     g = generator.config.global_dim
     other[:, :g] = z[samples:, :g]

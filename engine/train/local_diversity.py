@@ -56,11 +56,16 @@ def window_masks(rows: torch.Tensor, cols: torch.Tensor, grid: int, size: int) -
     return (span(rows)[:, :, None] * span(cols)[:, None, :])[:, None]
 
 
-def hinge(images: torch.Tensor, rows: torch.Tensor, cols: torch.Tensor, grid: int) -> torch.Tensor:
-    """Mean over pairs of relu(TARGET - mean |change| over the resampled cell's window);
+def window_change(images: torch.Tensor, rows: torch.Tensor, cols: torch.Tensor,
+                  grid: int) -> torch.Tensor:
+    """(N // 2,): each pair's mean |change| over its resampled cell's window, in image units;
     `images` are the generator's output for paired_latents' z."""
     half = rows.shape[0]
     masks = window_masks(rows, cols, grid, images.shape[-1])
     change = (images[:half] - images[half:2 * half]).abs().mean(1, keepdim=True)
-    per_pair = (change * masks).flatten(1).sum(1) / masks.flatten(1).sum(1)
-    return F.relu(TARGET - per_pair).mean()
+    return (change * masks).flatten(1).sum(1) / masks.flatten(1).sum(1)
+
+
+def hinge(images: torch.Tensor, rows: torch.Tensor, cols: torch.Tensor, grid: int) -> torch.Tensor:
+    """Mean over pairs of relu(TARGET - window_change)."""
+    return F.relu(TARGET - window_change(images, rows, cols, grid)).mean()
