@@ -11,6 +11,8 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
+from ..palette import (CLOUD, DARK_EARTH, FOREST, GRASS, GREY_SKY, RED, SAND, SKY, SUNSET, WATER,
+                       YELLOW)
 from .types import EditConstraints, Warp
 
 BAND = 0.09    # a band stroke's width: ~6 px at 64
@@ -43,22 +45,21 @@ def _dot(color, x, y) -> Stroke:
     return Stroke(color, ((x, y),), OBJECT)
 
 
-SKY, GRASS = (100, 150, 220), (70, 130, 50)
 PROMPTS: tuple[Prompt, ...] = (
-    Prompt("sky over grass", (_band(SKY, 0.15), _band(GRASS, 0.85))),
-    Prompt("sunset over dark land", (_band((235, 130, 50), 0.2), _band((40, 30, 25), 0.85))),
+    Prompt("sky over grass", (_band(SKY.rgb, 0.15), _band(GRASS.rgb, 0.85))),
+    Prompt("sunset over dark land", (_band(SUNSET.rgb, 0.2), _band(DARK_EARTH.rgb, 0.85))),
     Prompt("beach", (_band((120, 170, 230), 0.12), _band((40, 100, 160), 0.5),
-                     _band((215, 195, 150), 0.86))),
-    Prompt("snow field", (_band((110, 160, 225), 0.15), _band((235, 238, 242), 0.78))),
-    Prompt("grey sky, dark forest", (_band((170, 172, 178), 0.15), _band((30, 50, 30), 0.8))),
-    Prompt("water beside green hill", (_upright((45, 95, 160), 0.2, 0.5, 0.9),
+                     _band(SAND.rgb, 0.86))),
+    Prompt("snow field", (_band((110, 160, 225), 0.15), _band(CLOUD.rgb, 0.78))),
+    Prompt("grey sky, dark forest", (_band(GREY_SKY.rgb, 0.15), _band(FOREST.rgb, 0.8))),
+    Prompt("water beside green hill", (_upright(WATER.rgb, 0.2, 0.5, 0.9),
                                        _upright((80, 140, 60), 0.75, 0.35, 0.9))),
-    Prompt("red object in grass", (_dot((210, 35, 30), 0.5, 0.6), _band(GRASS, 0.3),
-                                   _band(GRASS, 0.9))),
-    Prompt("yellow flower, dark leaves", (_dot((240, 210, 40), 0.4, 0.4),
+    Prompt("red object in grass", (_dot(RED.rgb, 0.5, 0.6), _band(GRASS.rgb, 0.3),
+                                   _band(GRASS.rgb, 0.9))),
+    Prompt("yellow flower, dark leaves", (_dot(YELLOW.rgb, 0.4, 0.4),
                                           _band((30, 60, 30), 0.75, 0.1, 0.9))),
     Prompt("white cloud in blue sky", (_dot((240, 240, 240), 0.6, 0.25),
-                                       _band(SKY, 0.1, 0.1, 0.4), _band(SKY, 0.45))),
+                                       _band(SKY.rgb, 0.1, 0.1, 0.4), _band(SKY.rgb, 0.45))),
 )
 
 # Sketch prompts: black lines, edges wanted along them.

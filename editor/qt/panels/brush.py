@@ -1,4 +1,5 @@
-"""Brush options: the colour (with a few quick colours) and the size of the active tool.
+"""Brush options: the colour (with the scene colours as quick colours, engine.palette) and the
+size of the active tool.
 
 The colour rows show only for tools that paint with a colour. The size is shown in pixels
 of the view (the photo's, in the photo view); the tools keep it in model pixels."""
@@ -10,8 +11,9 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (QColorDialog, QDoubleSpinBox, QFormLayout, QGridLayout, QLabel,
                                QPushButton, QWidget)
 
-QUICK_COLORS = ["#000000", "#ffffff", "#7f7f7f", "#c0392b", "#e67e22", "#f1c40f",
-                "#27ae60", "#1e8449", "#2e86c1", "#85c1e9", "#6e2c00", "#a569bd"]
+from engine.palette import SCENE_COLORS
+
+SWATCHES_PER_ROW = 6
 
 
 class BrushPanel(QWidget):
@@ -35,13 +37,16 @@ class BrushPanel(QWidget):
         self.tool_label = QLabel(self)
         swatches = QGridLayout()
         swatches.setSpacing(2)
-        for i, name in enumerate(QUICK_COLORS):
+        for i, scene_color in enumerate(SCENE_COLORS):
             swatch = QPushButton(self)
+            swatch.setObjectName(f"swatch{i}")
             swatch.setFixedSize(22, 22)
-            swatch.setStyleSheet(f"background-color: {name}; border: 1px solid #444;")
-            swatch.setToolTip(name)
-            swatch.clicked.connect(lambda _=False, n=name: self._emit_color(QColor(n)))
-            swatches.addWidget(swatch, i // 6, i % 6)
+            swatch.setStyleSheet(f"background-color: {QColor(*scene_color.rgb).name()}; "
+                                 "border: 1px solid #444;")
+            swatch.setToolTip(f"{scene_color.name} {scene_color.rgb}")
+            swatch.setAccessibleName(scene_color.name)
+            swatch.clicked.connect(lambda _=False, c=scene_color.rgb: self._emit_color(QColor(*c)))
+            swatches.addWidget(swatch, i // SWATCHES_PER_ROW, i % SWATCHES_PER_ROW)
         self.form = form = QFormLayout(self)
         form.setContentsMargins(6, 6, 6, 6)
         form.addRow("Tool", self.tool_label)

@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QPushButton
 
 from engine.ops.types import EditSettings
+from engine.palette import GRASS, SCENE_COLORS
 from ui_helpers import (EDIT_TIMEOUT, LOAD_TIMEOUT, drag, open_photo, paint_and_wait,
                         wait_loaded, widget_point, write_photo)
 
@@ -71,6 +72,20 @@ def test_the_palette_shows_only_for_the_colour_brush(window, qtbot):
                        (Qt.Key_K, False), (Qt.Key_B, True)]:
         qtbot.keyClick(window, key)
         assert window.brush.color_shown == shown, key
+
+
+def test_a_scene_colour_swatch_sets_the_brush_and_the_stroke_paints_with_it(window, qtbot):
+    grass = SCENE_COLORS.index(GRASS)
+    swatch = window.brush.findChild(QPushButton, f"swatch{grass}")
+    assert swatch.toolTip().startswith("Grass")
+    with qtbot.waitSignal(window.brush.colorChosen, timeout=1000) as chosen:
+        qtbot.mouseClick(swatch, Qt.LeftButton)
+    assert chosen.args == [GRASS.rgb]
+    hex_name = "#%02x%02x%02x" % GRASS.rgb
+    assert window.brush.color_button.text() == hex_name
+    paint_and_wait(qtbot, window, [(2, 3), (14, 3)])
+    model = window.history.view.model()
+    assert model.index(1, 0).data().startswith(f"Colour stroke {hex_name}")
 
 
 def test_brush_size_is_shown_in_the_pixels_of_the_view(window, qtbot, tmp_path):
