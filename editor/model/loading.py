@@ -46,18 +46,24 @@ def warm_up(model: checkpoints.Model) -> None:
     mask[: max(1, size // 8)] = True
     constraints = EditConstraints(color=np.zeros((size, size, 3), np.uint8), color_mask=mask)
     drive(edit(model, constraints, settings=EditSettings(starts=2, candidates=1, steps=2)))
-    average_z(model.generator())  # cached per weights: Average start never computes it on the GUI thread
+    average_latent(model)  # cached per weights: Average start never computes it on the GUI thread
 
 
 def image_size(model: checkpoints.Model) -> int:
     return int(model.generator().config.image_size)
 
 
+def average_latent(model: checkpoints.Model) -> np.ndarray:
+    """The model's 'average image' latent, picked among the samples its discriminator (when
+    it has one) rates most realistic."""
+    critic = model.net("discriminator") if model.has("discriminator") else None
+    return average_z(model.generator(), critic=critic)
+
+
 def start_latent(model: checkpoints.Model, which: str, seed: int | None) -> np.ndarray:
-    generator = model.generator()
     if which == AVERAGE:
-        return average_z(generator)
-    return random_z(generator, 1, seed)[0]
+        return average_latent(model)
+    return random_z(model.generator(), 1, seed)[0]
 
 
 def new_document(model: checkpoints.Model, which: str, seed: int | None) -> Document:
@@ -77,7 +83,7 @@ def open_photo(model: checkpoints.Model, path: str | Path,
     if model.has("encoder"):
         z = drive(project(model, pixels, method="encoder", token=token)).z
     else:
-        z = average_z(generator)
+        z = average_latent(model)
     image = generate(generator, z)
     document = Document.start(model.folder.name, z, image)
     photo = PhotoLayer.create(path, pixels, z, image, retouched)

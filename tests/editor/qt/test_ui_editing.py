@@ -175,8 +175,9 @@ def test_random_and_average_start_and_restart(window, qtbot):
     first = c.doc.image.copy()
     with qtbot.waitSignal(c.documentChanged, timeout=EDIT_TIMEOUT):
         qtbot.keyClick(window, Qt.Key_N, Qt.ControlModifier | Qt.ShiftModifier)
-    # the most typical of many samples (engine.ops.generate.average_z), not z = 0
-    assert np.array_equal(c.doc.state.z_current, average_z(c.model.generator()))
+    # the most typical of the samples the discriminator rates most real (average_z), not z = 0
+    critic = c.model.net("discriminator")
+    assert np.array_equal(c.doc.state.z_current, average_z(c.model.generator(), critic=critic))
     average = c.doc.image.copy()
     with qtbot.waitSignal(c.documentChanged, timeout=EDIT_TIMEOUT):
         qtbot.keyClick(window, Qt.Key_N, Qt.ControlModifier)
