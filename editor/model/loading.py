@@ -17,7 +17,7 @@ from engine.errors import CheckpointError, ImageError
 from engine.jobs import CancelToken, drive
 from engine.kinds import ModelKind
 from engine.ops.edit import edit
-from engine.ops.generate import average_z, generate, random_z
+from engine.ops.generate import average_latent, generate, random_z
 from engine.ops.types import EditConstraints, EditSettings
 
 from .document import Document
@@ -51,13 +51,6 @@ def warm_up(model: checkpoints.Model) -> None:
 
 def image_size(model: checkpoints.Model) -> int:
     return int(model.generator().config.image_size)
-
-
-def average_latent(model: checkpoints.Model) -> np.ndarray:
-    """The model's 'average image' latent, picked among the samples its discriminator (when
-    it has one) rates most realistic."""
-    critic = model.net("discriminator") if model.has("discriminator") else None
-    return average_z(model.generator(), critic=critic)
 
 
 def start_latent(model: checkpoints.Model, which: str, seed: int | None) -> np.ndarray:

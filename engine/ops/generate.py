@@ -9,6 +9,7 @@ import numpy as np
 import torch
 import torch.nn as nn
 
+from ..checkpoints import Model
 from ..errors import UserError
 from ..imaging import to_uint8
 
@@ -89,3 +90,10 @@ def average_z(generator: nn.Module, samples: int = AVERAGE_SAMPLES, seed: int = 
     with _AVERAGES_LOCK:
         _AVERAGES[generator] = (signature, best)
     return best.copy()
+
+
+def average_latent(model: Model) -> np.ndarray:
+    """A gan model's 'average image' latent (average_z), picked among the samples its
+    discriminator, when it has one, rates most realistic."""
+    critic = model.net("discriminator") if model.has("discriminator") else None
+    return average_z(model.generator(), critic=critic)

@@ -10,7 +10,7 @@ from PIL import Image
 
 from engine import checkpoints, registry
 from engine.cli import main
-from engine.ops.generate import generate, random_z
+from engine.ops.generate import average_latent, generate, random_z
 from support.ops_models import gan, one_thread  # noqa: F401
 
 pytestmark = pytest.mark.usefixtures("one_thread")
@@ -72,6 +72,36 @@ def test_interpolate_writes_frames(tiny_gan, tmp_path, capsys):
     assert code == 0
     assert sorted(p.name for p in (tmp_path / "frames").iterdir()) == \
         ["frame_000.png", "frame_001.png", "frame_002.png", "frame_003.png", "latents.npy"]
+
+
+def test_generate_writes_the_average_or_seeded_random_images_and_their_latents(tiny_gan, gan,
+                                                                              tmp_path, capsys):
+    code, _, _ = cli(capsys, "generate", "--average", "--model", tiny_gan, "--out",
+                     tmp_path / "avg.png", "--save-z", tmp_path / "avg.npy")
+    assert code == 0
+    z = np.load(tmp_path / "avg.npy")
+    assert z.shape == (1, 8) and np.array_equal(z[0], average_latent(gan))
+    assert np.array_equal(np.asarray(Image.open(tmp_path / "avg.png")), generate(gan.generator(), z[0]))
+
+    code, stdout, _ = cli(capsys, "generate", "--seed", 4, "--count", 3, "--model", tiny_gan,
+                          "--out", tmp_path / "r.png", "--save-z", tmp_path / "r.npy", "--json")
+    assert code == 0
+    assert [Path(p).name for p in json.loads(stdout)["images"]] == ["r.png", "r_1.png", "r_2.png"]
+    zs = np.load(tmp_path / "r.npy")
+    assert np.array_equal(zs, random_z(gan.generator(), 3, 4))
+    assert np.array_equal(np.asarray(Image.open(tmp_path / "r_2.png")), generate(gan.generator(), zs[2]))
+
+
+@pytest.mark.parametrize("out, args, fragment", [
+    ("x.png", ["--average", "--count", "2"], "--average gives one image"),
+    ("x.png", ["--count", "0"], "--count must be from 1"),
+    ("x.txt", [], "unknown image extension"),
+])
+def test_generate_refuses_bad_requests_and_writes_nothing(tiny_gan, tmp_path, capsys, out, args,
+                                                          fragment):
+    code, _, err = cli(capsys, "generate", "--model", tiny_gan, "--out", tmp_path / out, *args)
+    assert_one_line_error(code, err, fragment)
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_transfer_inpaint_upscale_translate(tiny_gan, scene, tmp_path, capsys):
