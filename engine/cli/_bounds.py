@@ -20,7 +20,7 @@ INT_BOUNDS: dict[str, tuple[int, int]] = {
     "size": (1, 65_536), "sample_every": (1, 10 ** 8), "log_every": (1, 10 ** 8),
     "max_images": (1, 1_000_000), "repeats": (1, 10_000), "warmup": (0, 10_000),
     "hints": (0, 1_000_000), "hint_strokes": (0, 10_000), "training_limit": (1, 10 ** 7),
-    "seed": (0, 2 ** 63 - 1), "strokes": (0, 1000),
+    "seed": (0, 2 ** 63 - 1), "strokes": (0, 1000), "count": (1, 256),
 }
 FLOAT_BOUNDS: dict[str, tuple[float, float]] = {
     "checkpoint_every": (1e-3, 1e7), "lr": (1e-12, 1e3), "margin": (0.0, 1e6),
