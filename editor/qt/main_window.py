@@ -323,13 +323,17 @@ class MainWindow(QMainWindow):
             job.finished.connect(lambda _: self.files.open_path(project))
         elif project is not None:
             self._open_or_fall_back(project, recovered=False)
-        else:   # the average image: a view, where a random image is often a blurred close-up
-            self.controller.load_model(self._wanted_model, start=loading.AVERAGE)
+        else:
+            self._start_on_model()
+
+    def _start_on_model(self):
+        """Load the wanted model and show its average image: a view, where a random image is
+        often a blurred close-up."""
+        return self.controller.load_model(self._wanted_model, start=loading.AVERAGE)
 
     def _open_or_fall_back(self, path: Path, recovered: bool) -> None:
         job = self.controller.open_project(path, recovered=recovered)
-        job.failed.connect(lambda _: self.controller.model is None
-                           and self.controller.load_model(self._wanted_model, start=loading.AVERAGE))
+        job.failed.connect(lambda _: self.controller.model is None and self._start_on_model())
 
     def _restore_preferences(self) -> None:
         s = self.settings

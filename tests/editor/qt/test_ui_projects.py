@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from editor.qt.dialogs.prompts import CANCEL, DISCARD, RECOVER, Prompter, ScriptedPrompter
 from engine.checkpoints import DEFAULT_MODEL
 from engine.imaging import load_rgb
+from engine.ops.generate import average_latent
 from ui_helpers import LOAD_TIMEOUT, paint_and_wait, shown_pixel, wait_loaded
 
 RECOVER_TITLE = "Recover unsaved work?"
@@ -52,6 +53,18 @@ def test_a_broken_project_is_reported_and_changes_nothing(window, qtbot, tmp_pat
     assert "newer version" in error.args[0]
     assert any("newer version" in text for text in window.prompter.informed)
     assert c.doc is doc and c.undo_stack.count() == stack_count
+
+
+def test_a_broken_project_on_the_command_line_falls_back_to_the_models_average_image(
+        make_window, qtbot, tmp_path):
+    broken = tmp_path / "broken.manifold"
+    broken.mkdir()
+    (broken / "project.json").write_text("{ not json")
+    w = make_window(project=broken)
+    wait_loaded(qtbot, w)
+    c = w.controller
+    assert c.project_path is None and any("broken.manifold" in text for text in w.prompter.informed)
+    assert np.array_equal(c.doc.state.z_current, average_latent(c.model))
 
 
 def test_export_writes_the_image_and_never_overwrites(window, qtbot, tmp_path):
