@@ -19,7 +19,10 @@ moved the same way before the fit, so the moved content is not recoloured twice.
 Locality: the result is blended with the photo through a soft mask: 1 on the edit's
 strokes and warp patches (`constraints`; without them, where G(z0) and G(z1) differ by more
 than CHANGED), falling to 0 `margin` model pixels away (default MARGIN of the side), and
-beyond the region over a quarter of its side. Outside it the photo is returned bit for bit.
+beyond the region over EXTEND of its side (as far as around a stroke inside it). Beyond the
+region the model's edge values carry on, blurred along the edge the more the further out,
+so a stroke that touches the square's edge fades out past it instead of repeating the
+grid's rows as streaks. Outside all that the photo is returned bit for bit.
 Only the mask's bounding box is computed, in strips of `tile` rows, so memory stays bounded.
 """
 
@@ -41,6 +44,8 @@ FIT_RADIUS = 1 / 32     # affine fit window radius, in units of the model side (
 FIT_EPS = 0.01          # ridge weight towards the identity, [0, 1] units squared
 STROKE_MEAN_SIGMA = 1 / 32  # window of a stroke's local mean colour, in units of the side
 CHANGED = 0.06          # RGB distance / (255 sqrt 3) above which a pixel counts as edited
+EXTEND = MARGIN         # how far an edit at the region's edge fades out beyond it, in units of its
+                        # side: as far as it reaches around a stroke inside the region
 
 
 def transfer(photo: np.ndarray, before: np.ndarray, after: np.ndarray, *,
@@ -76,11 +81,17 @@ def transfer(photo: np.ndarray, before: np.ndarray, after: np.ndarray, *,
         yield Progress(1, 1, "transferring: nothing to change")
         return out
     left, top, right, bottom = box
+    pad = int(np.ceil(EXTEND * n)) + 1
+    model = AffineModel(extend_beyond_grid(model.a.reshape(n, n, -1), pad).reshape(
+                            (n + 2 * pad, n + 2 * pad) + model.a.shape[2:]),
+                        extend_beyond_grid(model.b, pad))
+    mask = extend_beyond_grid(mask[..., None], pad)[..., 0]
+    flow = None if flow is None else extend_beyond_grid(flow, pad)
     strips = range(top, bottom, tile)
     for index, start in enumerate(strips, start=1):
         check_cancel(token)
         end = min(start + tile, bottom)
-        out[start:end, left:right] = _apply_strip(photo, model, mask, flow, region,
+        out[start:end, left:right] = _apply_strip(photo, model, mask, flow, region, pad,
                                                   start, end, left, right)
         yield Progress(index, len(strips), "transferring")
     return out
@@ -218,18 +229,40 @@ def stroke_colour_offset(edited: np.ndarray, color: np.ndarray, color_mask: np.n
     return ((painted - local_mean) * (weight > 1e-3)).astype(np.float32)
 
 
-def _coordinates(region, n: int, top: int, bottom: int, left: int, right: int):
-    """Grid coordinates (model pixels, centres at i) of the photo rows and columns."""
+def extend_beyond_grid(planes: np.ndarray, pad: int) -> np.ndarray:
+    """float32 (h + 2 pad, w + 2 pad, K): the planes continued `pad` cells past every edge.
+    Just past an edge the edge values carry on; within a third of the way out they give way to
+    the edge blurred along itself (a Gaussian of pad / 3 cells), because the edge's cell-to-cell
+    detail, repeated outwards over the photo, shows as streaks."""
+    planes = np.asarray(planes, np.float32)
+    h, w = planes.shape[:2]
+    padded = cv2.copyMakeBorder(planes, pad, pad, pad, pad, cv2.BORDER_REPLICATE)
+    padded = padded.reshape(h + 2 * pad, w + 2 * pad, -1)
+    blurred = np.concatenate(
+        [cv2.GaussianBlur(np.ascontiguousarray(padded[..., i:i + 4]), (0, 0), max(pad / 3, 0.5),
+                          borderType=cv2.BORDER_REPLICATE).reshape(padded.shape[:2] + (-1,))
+         for i in range(0, padded.shape[2], 4)], axis=2)
+    index_y = np.arange(h + 2 * pad, dtype=np.float32)
+    index_x = np.arange(w + 2 * pad, dtype=np.float32)
+    out_y = np.maximum(np.maximum(pad - index_y, index_y - (pad + h - 1)), 0)
+    out_x = np.maximum(np.maximum(pad - index_x, index_x - (pad + w - 1)), 0)
+    t = np.clip(3 * np.hypot(out_y[:, None], out_x[None, :]) / pad, 0, 1)[..., None]
+    return (padded * (1 - t) + blurred * t).astype(np.float32)
+
+
+def _coordinates(region, n: int, top: int, bottom: int, left: int, right: int, pad: int = 0):
+    """Grid coordinates (model pixels, centres at i; + pad on a grid extended by pad cells)
+    of the photo rows and columns."""
     rx, ry, rw, rh = region
-    rows = (np.arange(top, bottom, dtype=np.float64) - ry + 0.5) * (n / rh) - 0.5
-    cols = (np.arange(left, right, dtype=np.float64) - rx + 0.5) * (n / rw) - 0.5
+    rows = (np.arange(top, bottom, dtype=np.float64) - ry + 0.5) * (n / rh) - 0.5 + pad
+    cols = (np.arange(left, right, dtype=np.float64) - rx + 0.5) * (n / rw) - 0.5 + pad
     return rows, cols
 
 
 def _fade(rows_px: np.ndarray, cols_px: np.ndarray, region) -> np.ndarray:
-    """1 inside the region, falling linearly to 0 a quarter of its side away from it."""
+    """1 inside the region, falling linearly to 0 EXTEND of its side away from it."""
     rx, ry, rw, rh = region
-    margin = max(1.0, 0.25 * min(rw, rh))
+    margin = max(1.0, EXTEND * min(rw, rh))
     dx = np.maximum(np.maximum(rx - cols_px, cols_px - (rx + rw - 1)), 0)
     dy = np.maximum(np.maximum(ry - rows_px, rows_px - (ry + rh - 1)), 0)
     return np.clip(1 - np.hypot(dy[:, None], dx[None, :]) / margin, 0, 1).astype(np.float32)
@@ -246,7 +279,7 @@ def _bounding_box(mask: np.ndarray, region, width: int, height: int):
     sx, sy = rw / n, rh / n
     box = [int(np.floor(rx + (xs.min() - 0.5) * sx)), int(np.floor(ry + (ys.min() - 0.5) * sy)),
            int(np.ceil(rx + (xs.max() + 1.5) * sx)), int(np.ceil(ry + (ys.max() + 1.5) * sy))]
-    pad = int(np.ceil(0.25 * min(rw, rh))) + 1  # an edge value extends: the fade ends it
+    pad = int(np.ceil(EXTEND * min(rw, rh))) + 1  # an edge value extends: the fade ends it
     if xs.min() == 0:
         box[0] = rx - pad
     if ys.min() == 0:
@@ -263,9 +296,10 @@ def _bounding_box(mask: np.ndarray, region, width: int, height: int):
 
 
 def _apply_strip(photo: np.ndarray, model: AffineModel, mask: np.ndarray, flow: np.ndarray | None,
-                 region, top: int, bottom: int, left: int, right: int) -> np.ndarray:
-    n = mask.shape[0]
-    rows, cols = _coordinates(region, n, top, bottom, left, right)
+                 region, pad: int, top: int, bottom: int, left: int, right: int) -> np.ndarray:
+    """model, mask and flow are on the grid extended by `pad` cells (extend_beyond_grid)."""
+    n = mask.shape[0] - 2 * pad
+    rows, cols = _coordinates(region, n, top, bottom, left, right, pad)
     rows_px = np.arange(top, bottom, dtype=np.float32)
     cols_px = np.arange(left, right, dtype=np.float32)
     weight = upsample_planes(mask[..., None], rows, cols)[..., 0]

@@ -4,7 +4,7 @@ import pytest
 
 from engine.errors import UserError
 from engine.jobs import CancelToken, Cancelled, drive
-from engine.ops.transfer import MAX_MOTION, transfer
+from engine.ops.transfer import EXTEND, MAX_MOTION, transfer
 from engine.ops.types import EditConstraints, Warp
 
 
@@ -127,6 +127,23 @@ def test_strips_give_the_same_result_as_one_pass():
     whole = drive(transfer(photo, before, after, constraints=constraints, tile=1000))
     strips = drive(transfer(photo, before, after, constraints=constraints, tile=7))
     assert np.array_equal(whole, strips)
+
+
+def test_an_edit_at_the_squares_edge_fades_out_past_it_without_streaks():
+    # A 256x128 photo: the square is columns 64-192, one grid cell is 4 photo pixels.
+    photo = np.full((128, 256, 3), 100, np.uint8)
+    before = np.full((32, 32, 3), 100, np.uint8)
+    after = before.copy()
+    after[:, :8, 0] = np.where(np.arange(32) % 2 == 0, 220, 160)[:, None]  # G's rows alternate
+    out = drive(transfer(photo, before, after))
+    change = out[..., 0].astype(float) - photo[..., 0]
+    reach = int(np.ceil(EXTEND * 128))
+    assert np.array_equal(out[:, :64 - reach - 1], photo[:, :64 - reach - 1])
+    assert change[:, 63].mean() > 40          # it fades out, it is not cut at the edge
+    inside, outside = change[16:112, 66], change[16:112, 64 - reach // 2]
+    assert outside.mean() > 5
+    # the edge's row-to-row detail is not repeated outwards as streaks
+    assert outside.std() / outside.mean() < 0.3 * inside.std() / inside.mean()
 
 
 def test_region_other_than_centre_square():
