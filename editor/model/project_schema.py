@@ -9,7 +9,9 @@
                      every field validated and bounded before anything is used
 
 Where the files go (a folder or a zip, written atomically) is editor/model/project_storage.py.
-The latents are the truth: opening a project regenerates the images from them.
+The latents are the truth: opening a project regenerates the images from them, except where
+the pixels are not G(z): a retouched current image, and the candidates of an edit that Fix
+blended with the fixed image (their PNGs are saved and used).
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ from engine.ops.types import EditSettings
 
 from . import saved_history, tuned
 from .document import Candidate, Document, DocState
-from .saved_history import SavedSteps
+from .saved_history import CANDIDATE_PNG, SavedSteps
 from .tools import Stroke, is_finite_number
 from .tuned import TunedGenerator
 
@@ -57,6 +59,7 @@ class ProjectData:
     z_previous: np.ndarray | None = None
     strokes: tuple[Stroke, ...] = ()
     candidate_z: np.ndarray | None = None     # float32 KxZ
+    candidate_images: np.ndarray | None = None  # uint8 KxHxWx3 when they are not G(z) (blended)
     chosen: int | None = None
     settings: EditSettings = field(default_factory=EditSettings)
     history: list[str] = field(default_factory=list)
@@ -79,12 +82,15 @@ def from_document(doc: Document, settings: EditSettings, history: list[str],
                   model_folder: str | None = None, steps: SavedSteps | None = None) -> ProjectData:
     state = doc.state
     candidate_z = np.stack([c.z for c in state.candidates]) if state.candidates else None
+    # a retouched state's candidates came from an edit Fix blended: their pixels are the truth
+    candidate_images = np.stack([c.image for c in state.candidates]) \
+        if state.candidates and state.retouched else None
     photo = state.photo
     return ProjectData(
         model=doc.model_name, image_size=doc.image_size, z_current=state.z_current,
         z_start=state.z_start, fixed=state.fixed, z_previous=state.z_previous,
-        strokes=state.strokes, candidate_z=candidate_z, chosen=state.chosen,
-        settings=dataclasses.replace(settings), history=list(history),
+        strokes=state.strokes, candidate_z=candidate_z, candidate_images=candidate_images,
+        chosen=state.chosen, settings=dataclasses.replace(settings), history=list(history),
         current_image=state.image, previous_image=state.previous_image, model_folder=model_folder,
         retouched=state.retouched,
         photo_path=None if photo is None else str(photo.path),
@@ -104,6 +110,8 @@ def to_state(data: ProjectData, render, photo) -> tuple[DocState, int]:
         latents.append(data.z_previous)
     if data.candidate_z is not None:
         latents.extend(data.candidate_z)
+    if data.candidate_images is not None:
+        latents = latents[:len(latents) - len(data.candidate_images)]
     images = render(np.stack(latents))
     current_image, rest = images[0], list(images[1:])
     difference = int(np.abs(current_image.astype(np.int16) - data.current_image).max())
@@ -111,6 +119,8 @@ def to_state(data: ProjectData, render, photo) -> tuple[DocState, int]:
         current_image = data.current_image
     previous_image = rest.pop(0) if data.z_previous is not None else None
     candidate_z = data.candidate_z if data.candidate_z is not None else []
+    if data.candidate_images is not None:
+        rest = list(data.candidate_images)
     candidates = tuple(Candidate(z, image) for z, image in zip(candidate_z, rest))
     state = DocState(z_current=data.z_current, image=current_image, z_start=data.z_start,
                      fixed=data.fixed, z_previous=data.z_previous, previous_image=previous_image,
@@ -137,6 +147,10 @@ def to_files(data: ProjectData) -> dict[str, bytes]:
     if data.previous_image is not None:
         images["previous"] = add(PREVIOUS_PNG, data.previous_image)
     photo_image = add(PHOTO_PNG, data.photo_pixels) if data.photo_pixels is not None else None
+    candidates = {"z": [] if data.candidate_z is None else [_floats(z) for z in data.candidate_z],
+                  "chosen": data.chosen}
+    if data.candidate_images is not None:
+        candidates["images"] = [add(CANDIDATE_PNG, image) for image in data.candidate_images]
     manifest = {
         "format": FORMAT_NAME,
         "format_version": FORMAT_VERSION,
@@ -147,8 +161,7 @@ def to_files(data: ProjectData) -> dict[str, bytes]:
                     "previous": None if data.z_previous is None else _floats(data.z_previous)},
         "fixed": data.fixed,
         "strokes": [s.to_json() for s in data.strokes],
-        "candidates": {"z": [] if data.candidate_z is None else [_floats(z) for z in data.candidate_z],
-                       "chosen": data.chosen},
+        "candidates": candidates,
         "settings": dataclasses.asdict(data.settings),
         "history": list(data.history),
         "images": images,
@@ -188,6 +201,7 @@ def from_manifest(manifest: object, folder: Path, shown: Path) -> ProjectData:
     z_dim = z_current.shape[0]
     strokes = _strokes(manifest, image_size)
     candidate_z, chosen = _candidates(manifest, z_dim)
+    candidate_images = _candidate_images(manifest, folder, shown, image_size)
     settings = _settings(manifest.get("settings", {}))
     history = manifest.get("history", [])
     if not isinstance(history, list) or not all(isinstance(h, str) for h in history):
@@ -213,7 +227,7 @@ def from_manifest(manifest: object, folder: Path, shown: Path) -> ProjectData:
     return ProjectData(model=model, image_size=image_size, z_current=z_current,
                        z_start=z_start, fixed=fixed, z_previous=z_previous,
                        strokes=strokes, candidate_z=candidate_z,
-                       chosen=chosen, settings=settings, history=history,
+                       candidate_images=candidate_images, chosen=chosen, settings=settings, history=history,
                        current_image=current_image, previous_image=previous_image,
                        model_folder=model_folder, retouched=retouched, photo_path=photo_path,
                        photo_z=photo_z, photo_pixels=photo_pixels, photo_tuned=photo_tuned,
@@ -288,6 +302,18 @@ def _candidates(manifest: dict, z_dim: int) -> tuple[np.ndarray | None, int | No
                                or not 0 <= chosen < len(raw_z)):
         raise Invalid("'candidates.chosen' must be the index of one of the candidates, or null")
     return candidate_z, chosen
+
+
+def _candidate_images(manifest: dict, folder: Path, shown: Path, size: int) -> np.ndarray | None:
+    """The candidates' saved pixels (a blended edit's), one per latent; None: regenerate."""
+    candidates = manifest["candidates"] if isinstance(manifest.get("candidates"), dict) else {}
+    names = candidates.get("images")
+    if names is None:
+        return None
+    if not isinstance(names, list) or len(names) != len(candidates.get("z", [])):
+        raise Invalid("'candidates.images' must name one image per candidate latent")
+    return np.stack([_image({"candidate": n}, "candidate", folder, shown, size, required=True)
+                     for n in names]) if names else None
 
 
 def _photo(raw: object, folder: Path, shown: Path, z_dim: int):

@@ -3,7 +3,8 @@ it left, so reopening a project or recovering an autosave brings back History an
 
 A state is stored by its latents (one table, each latent once, states refer to it by index),
 its strokes and flags; the images are regenerated from the latents when the project opens,
-as for the current image. Pixels that are not G(z) (an inpainted image) are stored as PNGs.
+as for the current image. Pixels that are not G(z) (an inpainted image, the candidates of an
+edit Fix blended with the fixed image) are stored as PNGs.
 A photo's retouched full-resolution pixels are stored only once (the project's photo.png),
 so the steps saved are those since the photo last changed.
 """
@@ -21,6 +22,7 @@ from .tools import Stroke, is_finite_number
 
 
 STEP_PNG = "step.png"   # base name of a step's stored pixels (content-named by project.py)
+CANDIDATE_PNG = "candidate.png"   # base name of a blended candidate's stored pixels
 
 
 @dataclass(frozen=True, eq=False)
@@ -34,6 +36,7 @@ class SavedState:
     costs: tuple[float | None, ...] = ()
     chosen: int | None = None
     image: np.ndarray | None = None       # pixels that are not G(z_current) (retouched)
+    candidate_images: tuple[np.ndarray, ...] = ()   # the candidates' pixels when not G(z); () else
     photo_z: np.ndarray | None = None     # the photo's projection at that step
 
 
@@ -74,6 +77,7 @@ def _saved(state: DocState) -> SavedState:
         candidate_z=tuple(c.z for c in state.candidates),
         costs=tuple(c.cost for c in state.candidates), chosen=state.chosen,
         image=state.image if state.retouched else None,
+        candidate_images=tuple(c.image for c in state.candidates) if state.retouched else (),
         photo_z=None if state.photo is None else state.photo.z_projected)
 
 
@@ -102,6 +106,8 @@ def to_json(steps: SavedSteps | None, add_image: Callable[[str, np.ndarray], str
             "candidates": [ref(z) for z in s.candidate_z], "costs": list(s.costs),
             "chosen": s.chosen, "photo_z": ref(s.photo_z),
             "image": None if s.image is None else add_image(STEP_PNG, s.image)})
+        if s.candidate_images:
+            states[-1]["candidate_images"] = [add_image(CANDIDATE_PNG, im) for im in s.candidate_images]
     return {"latents": table, "texts": list(steps.texts), "kinds": list(steps.kinds),
             "states": states}
 
@@ -159,6 +165,10 @@ def _read_state(s: object, where: str, latents: list[np.ndarray],
     if not isinstance(s.get("fixed", False), bool):
         raise ValueError(f"'{where}.fixed' must be true or false")
     image = s.get("image")
+    candidate_images = s.get("candidate_images", [])
+    if not isinstance(candidate_images, list) or \
+            (candidate_images and len(candidate_images) != len(raw_candidates)):
+        raise ValueError(f"'{where}.candidate_images' must name one image per candidate")
 
     def latent(value, what, optional=False):
         return _latent_at(latents, value, what, optional)
@@ -172,6 +182,7 @@ def _read_state(s: object, where: str, latents: list[np.ndarray],
         candidate_z=tuple(latent(z, f"{where}.candidates") for z in raw_candidates),
         costs=tuple(None if c is None else float(c) for c in costs), chosen=chosen,
         image=None if image is None else read_image(image),
+        candidate_images=tuple(read_image(name) for name in candidate_images),
         photo_z=latent(s.get("photo_z"), f"{where}.photo_z", optional=True))
 
 
@@ -195,7 +206,8 @@ def rebuild(steps: SavedSteps | None, render: Callable[[np.ndarray], np.ndarray]
         return []
     wanted: dict[int, np.ndarray] = {}
     for s in steps.states:
-        for z in (s.z_current, s.z_previous, *s.candidate_z, s.photo_z):
+        regenerated = () if s.candidate_images else s.candidate_z
+        for z in (s.z_current, s.z_previous, *regenerated, s.photo_z):
             if z is not None:
                 wanted.setdefault(id(z), z)
     keys = list(wanted)
@@ -217,7 +229,8 @@ def rebuild(steps: SavedSteps | None, render: Callable[[np.ndarray], np.ndarray]
             z_start=s.z_start, fixed=s.fixed, z_previous=s.z_previous,
             previous_image=None if s.z_previous is None else images[id(s.z_previous)],
             strokes=s.strokes,
-            candidates=tuple(Candidate(z, images[id(z)], c) for z, c in zip(s.candidate_z, s.costs)),
+            candidates=tuple(Candidate(z, image, c) for z, image, c in zip(
+                s.candidate_z, s.candidate_images or [images[id(z)] for z in s.candidate_z], s.costs)),
             chosen=s.chosen, retouched=s.image is not None, photo=layer))
     states[-1] = current
     return [(text, kind, states[i], states[i + 1])

@@ -79,6 +79,43 @@ def test_the_loaded_project_gives_back_the_documents_state(tmp_path):
     assert np.array_equal(to_state(retouched, shifted, None)[0].image, state.image)  # saved pixels
 
 
+def fix_blended_document() -> Document:
+    """A fixed image edited: the result's images are blended with it, so they are not G(z)."""
+    z = RNG.uniform(-1, 1, 8).astype(np.float32)
+    doc = Document.start("tiny", z, RNG.integers(0, 256, (16, 16, 3), dtype=np.uint8))
+    apply(doc, history.fix_current(doc))
+    apply(doc, history.add_stroke(doc, Stroke(COLOR, ((2.0, 2.0), (9.0, 2.0)), 2.0, (255, 0, 0))))
+    zs = RNG.uniform(-1, 1, (3, 8)).astype(np.float32)
+    images = RNG.integers(0, 256, (3, 16, 16, 3), dtype=np.uint8)
+    apply(doc, history.apply_result(doc, zs, images, blended=True))
+    apply(doc, history.choose_candidate(doc, 2))
+    return doc
+
+
+def test_the_candidates_of_a_fix_blended_edit_come_back_as_they_were_shown(tmp_path):
+    from editor.model.project_schema import to_state
+    doc = fix_blended_document()
+    data = load_project(save_project(tmp_path / "fixed", from_document(doc, EditSettings(), [])))
+    regenerate = lambda zs: np.zeros((len(zs), 16, 16, 3), np.uint8)  # noqa: E731  G(z) differs
+    back, _ = to_state(data, regenerate, None)
+    assert [c.image.tolist() for c in back.candidates] == [c.image.tolist()
+                                                           for c in doc.state.candidates]
+    assert np.array_equal(back.image, doc.image) and back.chosen == 2
+
+
+@pytest.mark.parametrize("change, message", [
+    (lambda m: m["candidates"].update(images=m["candidates"]["images"][:2]), "one image per"),
+    (lambda m: m["candidates"].update(images="candidate.png"), "one image per"),
+    (lambda m: m["candidates"]["images"].__setitem__(0, "../x.png"), "plain file name"),
+    (lambda m: m["candidates"]["images"].__setitem__(1, "gone.png"), "missing"),
+])
+def test_broken_candidate_images_give_a_clear_error(tmp_path, change, message):
+    path = save_project(tmp_path / "fixed", from_document(fix_blended_document(), EditSettings(), []))
+    edit_manifest(path, change)
+    with pytest.raises(ProjectError, match=message):
+        load_project(path)
+
+
 def test_saving_again_replaces_the_project_and_json_is_written_last(saved):
     path, doc = saved
     before = (path / MANIFEST).stat().st_mtime_ns

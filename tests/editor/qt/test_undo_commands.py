@@ -3,9 +3,11 @@ its stroke, revisions."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 from editor.model import history
 from editor.model.document import Document
@@ -157,6 +159,33 @@ def test_saved_steps_round_trip_to_the_same_states():
         assert "steps.states[1].current" in str(exc)
     else:
         raise AssertionError("a bad latent index was accepted")
+
+
+def test_saved_steps_keep_the_pixels_of_candidates_fix_blended():
+    from editor.model import saved_history
+    doc = new_doc()
+    stack = Stack(doc)
+    stack.push(history.fix_current(doc))
+    stack.push(history.add_stroke(doc, RED))
+    stack.push(history.apply_result(doc, *result(base=50), blended=True))  # not G(z)
+    stack.push(history.add_stroke(doc, Stroke(COLOR, ((1.0, 1.0), (2.0, 2.0)), 1.0, (0, 0, 255))))
+    images = {}
+
+    def add(name, pixels):
+        images[f"{name}-{len(images)}"] = pixels
+        return f"{name}-{len(images) - 1}"
+
+    raw = saved_history.to_json(saved_history.from_commands(stack.commands, doc.state), add)
+    back = saved_history.from_json(json.loads(json.dumps(raw)), 4, images.__getitem__)
+    render = lambda zs: np.stack([image(200) for _ in zs])  # noqa: E731  (G(z) differs)
+    rebuilt = saved_history.rebuild(back, render, doc.state)
+    assert [r[0] for r in rebuilt] == stack.texts()   # the stroke and its result are one step
+    edited = rebuilt[1][3]
+    assert [int(c.image[0, 0, 0]) for c in edited.candidates] == [50, 51, 52]   # saved pixels
+    assert rebuilt[0][3].candidates == ()
+    raw["states"][2]["candidate_images"] = raw["states"][2]["candidate_images"][:1]
+    with pytest.raises(ValueError, match=r"steps.states\[2\].candidate_images"):
+        saved_history.from_json(raw, 4, images.__getitem__)
 
 
 def photo_document(pixels: np.ndarray) -> Document:
