@@ -75,7 +75,7 @@ class EditorController(ProjectIO, QObject):
         self.edits = register("edit", new_document=True, stop=True, busy=True)
         self.loads = register("load")
         self.starts = register("start", new_document=True)
-        self.interpolation = Interpolation(s, self)
+        self.interpolation = Interpolation(s, lambda: self.edit_settings, self)
         self.renders = self.interpolation.renders
         self.framesReady = self.interpolation.framesReady
         self.photos = PhotoController(s, photo_settings, self)

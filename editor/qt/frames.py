@@ -1,13 +1,20 @@
 """Interpolation frames from the previous to the current image, rendered off the GUI thread
-and shown on the pad one at a time (the Interpolation dock's slider and Play). A satellite of
-the controller: it takes the session, and drops its frames on any change of the document."""
+and shown on the pad one at a time (the Interpolation dock's slider and Play). They start and
+end on the images the user saw (engine.ops.interpolate.anchor_frames): after a Fix edit those
+are blends with the fixed image, not G(z). A satellite of the controller: it takes the
+session (and the edit settings, for Fix's margin), and drops its frames on any change of the
+document."""
 
 from __future__ import annotations
+
+from typing import Callable
 
 import numpy as np
 from PySide6.QtCore import QObject, Signal
 
 from engine.ops.generate import generate
+from engine.ops.keep import generator_share
+from engine.ops.types import EditSettings
 
 from ..jobs import Job
 
@@ -17,9 +24,11 @@ INTERPOLATION_FRAMES = 16
 class Interpolation(QObject):
     framesReady = Signal()
 
-    def __init__(self, session, parent: QObject | None = None):
+    def __init__(self, session, edit_settings: Callable[[], EditSettings],
+                 parent: QObject | None = None):
         super().__init__(parent)
         self.s = session
+        self._edit_settings = edit_settings
         self.frames: np.ndarray | None = None
         self.index: int | None = None      # the frame shown; None: the document's image
         self._key = None
@@ -51,18 +60,31 @@ class Interpolation(QObject):
         running = self.renders.current
         if running is not None and not running.done and running.tag == key:
             return running  # already being rendered
-        z0, z1 = doc.state.z_previous, doc.state.z_current
+        state = doc.state
+        share = self._generator_share(doc)
 
         def work(token):
-            from engine.ops.interpolate import interpolate
-            latents = interpolate(z0, z1, frames=INTERPOLATION_FRAMES, mode=mode)
+            from engine.ops.interpolate import anchor_frames, interpolate
+            latents = interpolate(state.z_previous, state.z_current, frames=INTERPOLATION_FRAMES,
+                                  mode=mode)
             token.raise_if_cancelled()
-            return generate(model.generator(), latents)
+            generated = generate(model.generator(), latents)
+            if state.previous_image is None:
+                return generated
+            return anchor_frames(generated, state.previous_image, state.image, share)
 
         job = self.renders.submit(work, "Interpolation", tag=key)
         job.finished.connect(lambda frames: self._ready(key, frames))
         job.failed.connect(self.s.error)
         return job
+
+    def _generator_share(self, doc) -> np.ndarray | None:
+        """Where the current strokes' edit keeps the fixed image (Fix), how much of each pixel
+        came from the generator; None when all of it did."""
+        request = doc.edit_request(self._edit_settings())
+        if request is None or not request.keeps_outside:
+            return None
+        return generator_share(request.constraints, doc.image_size, request.settings.keep_margin)
 
     def _ready(self, key, frames: np.ndarray) -> None:
         doc = self.s.doc

@@ -1,4 +1,5 @@
-"""Latent interpolation between two latents (iGAN shows 16 frames from the old z to the new)."""
+"""Latent interpolation between two latents (iGAN shows 16 frames from the old z to the new),
+and frames anchored to the images the user saw at both ends (`anchor_frames`)."""
 
 from __future__ import annotations
 
@@ -53,3 +54,27 @@ def _slerp(a: np.ndarray, b: np.ndarray, t: np.ndarray) -> np.ndarray:
         return (1 - t) * a + t * b
     direction = (np.sin((1 - t) * omega) * ua + np.sin(t * omega) * ub) / np.sin(omega)
     return direction * ((1 - t) * na + t * nb)
+
+
+def anchor_frames(generated: np.ndarray, first: np.ndarray, last: np.ndarray,
+                  share: np.ndarray | None = None) -> np.ndarray:
+    """uint8 (F, H, W, 3): frames G(z_t) along a path (`generated`, F >= 2) made to start
+    exactly at `first` and end exactly at `last`, the images the user saw, which are not
+    G(z0) and G(z1) after an edit Fix blended with the fixed image, or an inpainting.
+
+    Where `share` (H x W in [0, 1]: how much of the edit's result came from the generator,
+    engine.ops.keep.generator_share) is 1, a frame is G(z_t) with each end's difference from
+    the image shown faded out along the path; where it is 0, the frames cross-fade from
+    `first` to `last` (outside Fix's margin both are the fixed image, so nothing moves there,
+    while G(z_t) of a fresh start would change the whole picture). None: 1 everywhere."""
+    generated = np.asarray(generated, np.float32)
+    if generated.ndim != 4 or len(generated) < 2 or generated.shape[1:] != first.shape \
+            or first.shape != last.shape:
+        raise UserError("anchor_frames needs F >= 2 generated frames of the two images' size")
+    t = np.linspace(0.0, 1.0, len(generated), dtype=np.float32)[:, None, None, None]
+    a, b = first.astype(np.float32), last.astype(np.float32)
+    moving = generated + (1 - t) * (a - generated[0]) + t * (b - generated[-1])
+    fading = (1 - t) * a + t * b
+    weight = np.float32(1) if share is None else np.asarray(share, np.float32)[None, ..., None]
+    frames = weight * moving + (1 - weight) * fading
+    return np.clip(np.rint(frames), 0, 255).astype(np.uint8)

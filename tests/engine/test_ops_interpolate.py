@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 
 from engine.errors import UserError
-from engine.ops.interpolate import interpolate
+from engine.ops.interpolate import anchor_frames, interpolate
 
 
 @pytest.mark.parametrize("mode", ["linear", "slerp"])
@@ -44,3 +44,32 @@ def test_slerp_of_opposite_or_zero_vectors_falls_back_to_linear():
 def test_bad_inputs_are_user_errors(z0, z1, kwargs, message):
     with pytest.raises(UserError, match=message):
         interpolate(z0, z1, **kwargs)
+
+
+def test_anchored_frames_start_and_end_on_the_images_shown():
+    rng = np.random.default_rng(1)
+    generated = rng.integers(108, 148, (6, 8, 8, 3)).astype(np.uint8)   # no clipping below
+    first, last = rng.integers(108, 148, (2, 8, 8, 3)).astype(np.uint8)
+    frames = anchor_frames(generated, first, last)
+    assert frames.dtype == np.uint8 and frames.shape == generated.shape
+    assert np.array_equal(frames[0], first) and np.array_equal(frames[-1], last)
+    # in between, the generator's own change along the path is kept
+    step = frames[3].astype(int) - frames[2]
+    expected = generated[3].astype(int) - generated[2] + (last.astype(int) - generated[-1]
+                                                          - first + generated[0]) / 5
+    assert np.abs(step - expected).max() <= 2
+
+
+def test_where_the_generator_had_no_share_the_frames_cross_fade():
+    generated = np.zeros((5, 4, 4, 3), np.uint8)
+    generated[2] = 255                           # G(z_t) wanders off midway
+    first = np.full((4, 4, 3), 100, np.uint8)
+    last = first.copy()
+    last[:2] = 200
+    share = np.zeros((4, 4), np.float32)
+    share[:2] = 1
+    frames = anchor_frames(generated, first, last, share)
+    assert (frames[:, 2:] == 100).all()          # kept by Fix: nothing moves there
+    assert frames[2, :2].min() > 200             # the generator's part follows G(z_t)
+    with pytest.raises(UserError):
+        anchor_frames(generated[:1], first, last)

@@ -209,6 +209,24 @@ def test_interpolation_slider_shows_frames_between_previous_and_current(window, 
     window.interpolation.play.setChecked(False)
 
 
+def test_after_a_fix_edit_the_frames_change_only_what_the_edit_may_change(window, qtbot):
+    c = window.controller
+    qtbot.keyClick(window, Qt.Key_F)
+    fixed = c.doc.image.copy()
+    paint_and_wait(qtbot, window, [(2, 3), (6, 3)])
+    free = c.doc.free_region(c.edit_settings)
+    assert c.doc.state.retouched and free is not None and not free.all()   # a blend, not G(z)
+    slider = window.interpolation.slider
+    with qtbot.waitSignal(c.framesReady, timeout=EDIT_TIMEOUT):
+        slider.setValue(0)
+    assert np.array_equal(c.display_image(), fixed)
+    for value in range(slider.maximum()):
+        slider.setValue(value)
+        assert np.abs(c.display_image()[~free].astype(int) - fixed[~free]).max() <= 1
+    slider.setValue(slider.maximum())
+    assert np.array_equal(c.display_image(), c.doc.image)
+
+
 def test_brush_size_keys_wheel_and_colour_pick(window, qtbot):
     c = window.controller
     canvas = window.canvas
