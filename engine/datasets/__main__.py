@@ -1,7 +1,8 @@
 """python -m engine.datasets outdoor --out DIR [--n64 N] [--n256 N] [--n-scenes256 N] [--seed S] [--debs DIR]
 python -m engine.datasets layered --outdoor DIR --out DIR [--count N] [--seed S] [--grounds F] [--objects F] [--object-scenes F]
     [--blue-skies F]
-python -m engine.datasets domains --outdoor DIR --out DIR [--set train64] [--tile PX]"""
+python -m engine.datasets domains --outdoor DIR --out DIR [--set train64] [--tile PX]
+python -m engine.datasets extras --out DIR     (3 more held-out photos from Python wheels)"""
 
 from __future__ import annotations
 
@@ -55,6 +56,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     domains.add_argument("--set", default="train64", help="the build's training crop set")
     domains.add_argument("--tile", type=int, default=96,
                          help="side of the held-out photo tiles (pixels of the photo)")
+    extras = recipes.add_parser(
+        "extras", help="more held-out photos for evaluation (the sample photos of Python wheels)"
+    )
+    extras.add_argument("--out", required=True, help="output folder (keep it outside the repo)")
     return parser.parse_args(argv)
 
 
@@ -90,6 +95,11 @@ def main(argv: list[str] | None = None) -> int:
             counts = "; ".join(f"{part} a {c['a']}, b {c['b']}"
                                for part, c in summary["counts"].items())
             print(f"done in {time.monotonic() - started:.0f} s: {counts}")
+            return 0
+        if args.recipe == "extras":
+            from engine.datasets.extras import build_extras
+            manifest = build_extras(args.out)
+            print(f"done in {time.monotonic() - started:.0f} s: holdout {len(manifest['photos'])}")
             return 0
         from engine.datasets.outdoor import build_outdoor  # numpy/Pillow only when needed
         manifest = build_outdoor(
