@@ -34,3 +34,6 @@ YELLOW = SceneColor("Yellow flower", (240, 210, 40))
 # In the editor's order: skies and water on the first row, grounds and objects on the second.
 SCENE_COLORS: tuple[SceneColor, ...] = (SKY, PALE_SKY, GREY_SKY, CLOUD, SUNSET, WATER,
                                         GRASS, FOREST, SAND, DARK_EARTH, RED, YELLOW)
+# The brush colour a first launch starts with: a first stroke of pure red turned the whole
+# picture red; a sky stroke asks for something every scene has.
+DEFAULT_BRUSH = SKY

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from engine.palette import DEFAULT_BRUSH
+
 from .mask import MASK, MaskTool
 from .strokes import COLOR, MIN_SIZE, SKETCH, WARP
 from .tools import ERASER, BrushTool, EraserTool, Tool, WarpTool
@@ -14,7 +16,7 @@ from .tools import ERASER, BrushTool, EraserTool, Tool, WarpTool
 class ToolBox:
     """The tools, the active one and the brush colour; sizes are kept per tool."""
     image_size: int = 64
-    color: tuple[int, int, int] = (255, 0, 0)
+    color: tuple[int, int, int] = DEFAULT_BRUSH.rgb
     tools: dict[str, Tool] = field(default_factory=dict)
     active_name: str = COLOR
 

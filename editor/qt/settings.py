@@ -6,6 +6,8 @@ from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings
 
+from engine.palette import DEFAULT_BRUSH
+
 MAX_RECENT = 8
 
 
@@ -80,7 +82,7 @@ class AppSettings:
 
     # Brush and view
     def brush(self) -> dict:
-        color = self._get("brush/color", "#ff0000", str)
+        color = self._get("brush/color", "#%02x%02x%02x" % DEFAULT_BRUSH.rgb, str)
         return {"tool": self._get("brush/tool", "color", str), "color": color,
                 "sizes": {name: self._get(f"brush/size_{name}", None, float)
                           for name in ("color", "sketch", "warp", "eraser", "mask")}}

@@ -11,7 +11,7 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (QColorDialog, QDoubleSpinBox, QFormLayout, QGridLayout, QLabel,
                                QPushButton, QWidget)
 
-from engine.palette import SCENE_COLORS
+from engine.palette import DEFAULT_BRUSH, SCENE_COLORS
 
 SWATCHES_PER_ROW = 6
 
@@ -54,7 +54,7 @@ class BrushPanel(QWidget):
         form.addRow("", swatches)
         form.addRow("Size", self.size)
         self._color_rows = (1, 2)
-        self._color = (255, 0, 0)
+        self._color = DEFAULT_BRUSH.rgb
         self._scale = 1.0   # view pixels per model pixel
 
     def show_color(self, color) -> None:

@@ -9,7 +9,7 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QApplication, QPushButton
 
 from engine.ops.types import EditSettings
-from engine.palette import GRASS, SCENE_COLORS
+from engine.palette import DEFAULT_BRUSH, GRASS, SCENE_COLORS, SKY
 from ui_helpers import (EDIT_TIMEOUT, LOAD_TIMEOUT, drag, open_photo, paint_and_wait,
                         wait_loaded, widget_point, write_photo)
 
@@ -86,6 +86,14 @@ def test_a_scene_colour_swatch_sets_the_brush_and_the_stroke_paints_with_it(wind
     paint_and_wait(qtbot, window, [(2, 3), (14, 3)])
     model = window.history.view.model()
     assert model.index(1, 0).data().startswith(f"Colour stroke {hex_name}")
+
+
+def test_the_first_stroke_of_a_first_launch_paints_sky_not_pure_red(window, qtbot):
+    assert DEFAULT_BRUSH == SKY
+    hex_name = "#%02x%02x%02x" % SKY.rgb
+    assert window.brush.color_button.text() == hex_name
+    paint_and_wait(qtbot, window, [(2, 3), (14, 3)])
+    assert window.controller.doc.strokes[0].color == SKY.rgb
 
 
 def test_brush_size_is_shown_in_the_pixels_of_the_view(window, qtbot, tmp_path):
