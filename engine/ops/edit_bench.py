@@ -36,7 +36,7 @@ from ..imaging import load_rgb, to_tensor
 from ..jobs import CancelToken, Operation, Progress
 from . import edit_prompts as P
 from ._common import check_cancel, check_int, fit_to_model, gan_networks, image_size_of
-from .constraints import _box
+from .constraints import _box, line_tangents
 from .diversity import nearest_distances, thumbnails
 from .edit import check_settings, edit
 from .evaluate import list_images
@@ -182,7 +182,8 @@ def _hint_rows(bench: _Bench, hint_crops: np.ndarray, hint_strokes: int) -> Oper
 
 
 def _sketch_rows(bench: _Bench, samples: np.ndarray) -> Operation[list]:
-    """Sketch lines from random starts: the edge ratio beside that of plain samples."""
+    """Sketch lines from random starts: the edge ratio beside that of plain samples, and the
+    coherence of the edge (clutter along a line has a high edge ratio too)."""
     rows, size = [], bench.size
     for i, (name, points) in enumerate(P.SKETCHES):
         line = P.sketch_mask(points, size)
@@ -190,7 +191,8 @@ def _sketch_rows(bench: _Bench, samples: np.ndarray) -> Operation[list]:
                                        200 + i)
         baseline = float(np.mean([_edge_ratio(s, line) for s in samples]))
         rows.append({"name": name, "edge_ratio": round(_edge_ratio(result.images[0], line), 2),
-                     "samples": round(baseline, 2)})
+                     "samples": round(baseline, 2),
+                     "coherence": round(_edge_coherence(result.images[0], line), 2)})
         bench.results.append(result.images[0])
         drawing = np.full((size, size, 3), 255, np.uint8)
         drawing[line] = 0
@@ -240,6 +242,17 @@ def _edge_ratio(image: np.ndarray, line: np.ndarray) -> float:
     near = cv2.dilate(line.astype(np.uint8), np.ones((3, 3), np.uint8)) > 0
     magnitude = _gradient(image)
     return float(magnitude[near].mean() / max(magnitude.mean(), 1e-6))
+
+
+def _edge_coherence(image: np.ndarray, line: np.ndarray) -> float:
+    """Within 1 px of the line, the share of the gradient energy that runs across the line:
+    1 for one clean boundary along it (a horizon), about 0.5 for clutter."""
+    tangents = line_tangents(line)
+    near = np.abs(tangents).sum(0) > 0
+    gy, gx = np.gradient(image.astype(float).mean(-1))
+    along = gx * tangents[0] + gy * tangents[1]
+    energy = (gx * gx + gy * gy)[near].sum()
+    return float(1 - (along * along)[near].sum() / max(energy, 1e-9))
 
 
 def _warp_distance(image: np.ndarray, fixed: np.ndarray, warp) -> float:
@@ -367,7 +380,7 @@ def format_table(report: dict) -> str:
                      f"vs flat fill {s['hints_flat_psnr']:.2f} dB")
     for row in report["sketch"]:
         lines.append(f"sketch {row['name']}: edge ratio {row['edge_ratio']:.2f} "
-                     f"(plain samples {row['samples']:.2f})")
+                     f"(plain samples {row['samples']:.2f}), coherence {row['coherence']:.2f}")
     for row in report["warps"]:
         lines.append(f"warp {row['name']}: destination vs source patch {row['before']:.1f} -> "
                      f"{row['after']:.1f} grey levels; outside change {row['outside']:.2f}")
