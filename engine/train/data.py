@@ -101,6 +101,8 @@ def _build_cache(root: Path, files: list[Path], max_short: int, paths: dict[str,
         index.append((offset, rgb.shape[0], rgb.shape[1]))
         names.append(path.relative_to(root).as_posix())
         offset += rgb.size
+    if progress is not None:
+        progress(len(files), len(files))   # done: a log that stopped at "0/N" looked stuck
     pixels = np.concatenate(chunks) if chunks else np.zeros(0, np.uint8)
     index_array = np.asarray(index, np.int64).reshape(-1, 3)
     for name, array in (("pixels.npy", pixels), ("index.npy", index_array)):

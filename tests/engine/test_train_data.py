@@ -58,6 +58,13 @@ def test_cache_bounds_size_and_is_reused_until_files_change(tmp_path):
     assert len(list((tmp_path / "cache").glob("*.pixels.npy"))) == 2
 
 
+def test_decoding_reports_its_end_too(tmp_path):
+    folder = write_image_folder(tmp_path / "imgs", 5, 16)
+    seen = []
+    load_image_set(folder, 24, tmp_path / "cache", progress=lambda n, total: seen.append((n, total)))
+    assert seen[0] == (0, 5) and seen[-1] == (5, 5)   # a log that stopped at 0/5 looked stuck
+
+
 def test_square_crops_stay_inside_the_image():
     rng = np.random.default_rng(0)
     for _ in range(200):

@@ -28,6 +28,8 @@ from .prompts import CANCEL, YES
 
 REPLACE_MODEL_TITLE = "Replace model?"
 SAMPLE_SIDE = 320
+STARTING, RESUMING = "Starting...", "Resuming..."
+ETA_SEPARATOR = " - ETA "
 SAMPLE_EVERY = 100   # the presets renew samples every 200-1000 iterations: too rare on a CPU
 
 
@@ -303,7 +305,7 @@ class TrainerWindow(QDialog):
         self._stage_offset = first
         self._stage_count = len(all_stages)
         self._errors_logged.clear()
-        self._show_note("Resuming..." if resume else "Starting...")
+        self._show_note(RESUMING if resume else STARTING)
         self.process.start(all_stages[first:], resume_first=resume, force_first=force)
         self._update_buttons()
 
@@ -350,6 +352,8 @@ class TrainerWindow(QDialog):
         self.log.appendPlainText(line)
 
     def _progress(self, event: dict) -> None:
+        if self.message.text() in (STARTING, RESUMING):
+            self._show_note("")   # the progress line below says it all from here on
         step, total = int(event.get("iter", 0)), max(1, int(event.get("total", 1)))
         self.progress.setRange(0, total)
         self.progress.setValue(step)
@@ -362,7 +366,7 @@ class TrainerWindow(QDialog):
         self.progress_label.setText(
             f"Stage {index + 1}/{self._stage_count}: {label} - iteration {step}/{total}"
             + (f" - {speed:.3f} s/it" if isinstance(speed, (int, float)) else "")
-            + f" - ETA {format_duration(event.get('eta_seconds'))}")
+            + f"{ETA_SEPARATOR}{format_duration(event.get('eta_seconds'))}")
 
     def _show_sample(self, path: Path) -> None:
         image = QImage(str(path))
@@ -372,6 +376,8 @@ class TrainerWindow(QDialog):
             SAMPLE_SIDE, SAMPLE_SIDE, Qt.KeepAspectRatio, Qt.SmoothTransformation))
 
     def _ended(self, outcome: str, message: str) -> None:
+        if outcome != DONE:   # nothing is left to count down
+            self.progress_label.setText(self.progress_label.text().split(ETA_SEPARATOR)[0])
         if outcome == STOPPED:
             stopped = self._stage_offset + self.process.index
             resumable = "nothing to resume" not in message

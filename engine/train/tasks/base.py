@@ -92,7 +92,7 @@ class Task:
     def load_images(self, folder: str, max_short: int, what: str) -> ImageSet:
         """Rank 0 decodes and caches; the others wait, then read its cache."""
         def report(n: int, total: int) -> None:
-            if n % 200 == 0 and total >= 200:   # small folders decode in a blink
+            if total >= 200 and (n % 200 == 0 or n == total):   # small folders decode in a blink
                 self.status(f"decoding {what} images {n}/{total}")
         images = dist.main_first(
             self.ctx, lambda: load_image_set(folder, max_short, self.run.cache, what, report))

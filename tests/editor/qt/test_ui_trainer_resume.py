@@ -29,13 +29,17 @@ def test_stop_leaves_a_checkpoint_that_resume_continues(make_window, qtbot, tmp_
     trainer.data.setText(str(images))
     trainer.name.setText("halfway")
     trainer.iters.setValue(100000)  # far more than it will run before Stop
+    trainer.batch.setValue(8)       # the folder's size: no note about the batch
 
     trainer.start_button.click()
     qtbot.waitUntil(lambda: any(e["event"] == "progress" for e in trainer.events),
                     timeout=TRAIN_TIMEOUT)
+    assert trainer.message.text() == ""   # "Starting..." goes once the iterations run
+    assert "ETA" in trainer.progress_label.text()
     with qtbot.waitSignal(trainer.trainingEnded, timeout=TRAIN_TIMEOUT) as ended:
         qtbot.mouseClick(trainer.stop_button, Qt.LeftButton)
     assert ended.args == ["stopped"], trainer.message.text()
+    assert "iteration" in trainer.progress_label.text() and "ETA" not in trainer.progress_label.text()
     checkpoints = [e for e in trainer.events if e["event"] == "checkpoint"]
     stopped_at = checkpoints[-1]["iter"]
     assert 0 < stopped_at < 100000
