@@ -5,7 +5,7 @@ main_window.py."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDockWidget, QToolBar
+from PySide6.QtWidgets import QDockWidget, QFrame, QScrollArea, QToolBar
 
 
 def build_docks(window) -> None:
@@ -26,13 +26,42 @@ def build_docks(window) -> None:
                     dock("Interpolation", window.interpolation, right, "interpolationDock"),
                     dock("History", window.history, right, "historyDock")]
     # The Translate dock shares the Candidates dock's place, as a tab behind it (it
-    # needs the height the candidates have; beside History it squeezed them).
-    window.translate_dock = dock("Translate", window.translate, right, "translateDock")
+    # needs the height the candidates have; beside History it squeezed them). It scrolls:
+    # its two 256 px pads made the window 950 px tall at least, taller than a laptop's
+    # screen, which pushed Interpolation and History off it.
+    window.translate_dock = dock("Translate", scrolling(window.translate), right, "translateDock")
     window.tabifyDockWidget(window.docks[1], window.translate_dock)
     window.docks[1].raise_()
     window._docks_sized = False
     window.translate_dock.visibilityChanged.connect(
         lambda visible: visible and window._refresh_translation_models())
+    window.translate_dock.visibilityChanged.connect(
+        lambda visible: visible and give_room(window, window.translate_dock, window.translate))
+
+
+def scrolling(widget) -> QScrollArea:
+    """The widget in a frameless scroll area that scrolls up and down only, as wide as the
+    widget needs, and gives it all the height it wants when it can."""
+    area = QScrollArea()
+    area.setWidget(widget)
+    area.setWidgetResizable(True)
+    area.setFrameShape(QFrame.NoFrame)
+    area.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
+    area.setMinimumWidth(widget.minimumSizeHint().width()
+                         + area.verticalScrollBar().sizeHint().width())
+    return area
+
+
+def give_room(window, dock, widget) -> None:
+    """Make a right-hand dock as tall as its widget wants, taking the height from the docks
+    below it (down to their own minimum); on a short screen it scrolls."""
+    below = window.docks[2:]   # Interpolation, History
+    total = dock.height() + sum(d.height() for d in below)
+    floors = [d.minimumSizeHint().height() for d in below]
+    overhead = dock.height() - dock.widget().height()   # the dock's title bar
+    wanted = min(widget.sizeHint().height() + overhead + 4, total - sum(floors))
+    rest = total - wanted - floors[0]
+    window.resizeDocks([dock, *below], [wanted, floors[0], max(floors[1], rest)], Qt.Vertical)
 
 
 def size_docks(window) -> None:

@@ -176,6 +176,16 @@ def test_the_first_window_is_maximised_then_as_the_user_left_it(make_window, qtb
     assert first.settings.geometry() is not None   # from now on the saved window, not the default
 
 
+def test_the_window_fits_a_laptop_screen_with_every_dock_shown(window, qtbot):
+    # The Translate dock's two 256 px pads once made the window at least 950 px tall,
+    # pushing Interpolation and History off a 1366x768 screen; the panel scrolls now.
+    window.translate_dock.raise_()
+    qtbot.waitUntil(lambda: window.translate.isVisible(), timeout=1000)
+    hint = window.minimumSizeHint()
+    assert hint.height() <= 700 and hint.width() <= 1280, hint
+    assert window.translate.pad.minimumWidth() >= 256   # the pad itself keeps its size
+
+
 def _history_rows(window) -> list[str]:
     model = window.history.view.model()
     return [model.index(i, 0).data() for i in range(model.rowCount())]
