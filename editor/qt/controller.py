@@ -195,7 +195,8 @@ class EditorController(ProjectIO, QObject):
         if self.doc is None:
             return None
         if self.view == PHOTO and self.doc.photo is not None:
-            return self.photos.shown()
+            frame = self.interpolation.shown_on_photo()
+            return frame if frame is not None else self.photos.shown()
         frame = self.interpolation.shown()
         if frame is not None:
             return frame

@@ -12,11 +12,14 @@ from typing import Callable
 import numpy as np
 from PySide6.QtCore import QObject, Signal
 
+from engine.jobs import drive
 from engine.ops.generate import generate
 from engine.ops.keep import generator_share
 from engine.ops.types import EditSettings
 
 from ..jobs import Job
+from ..model.photo import frames_on_photo
+from ..model.strokes import rasterize
 
 INTERPOLATION_FRAMES = 16
 
@@ -30,6 +33,7 @@ class Interpolation(QObject):
         self.s = session
         self._edit_settings = edit_settings
         self.frames: np.ndarray | None = None
+        self.photo_frames: list[np.ndarray] | None = None   # the frames carried onto the photo
         self.index: int | None = None      # the frame shown; None: the document's image
         self._key = None
         self.renders = session.jobs.register("frames", new_document=True, stop=True, parent=self)
@@ -38,7 +42,7 @@ class Interpolation(QObject):
 
     def reset(self) -> None:
         self.renders.cancel()
-        self.frames, self._key = None, None
+        self.frames, self.photo_frames, self._key = None, None, None
         if self.index is not None:
             self.index = None
 
@@ -46,6 +50,12 @@ class Interpolation(QObject):
         """The frame on the pad, if one is chosen."""
         if self.index is not None and self.frames is not None:
             return self.frames[self.index]
+        return None
+
+    def shown_on_photo(self) -> np.ndarray | None:
+        """The chosen frame carried onto the photo's preview (the photo view), if one is."""
+        if self.index is not None and self.photo_frames is not None:
+            return self.photo_frames[self.index]
         return None
 
     def request(self, mode: str = "linear") -> Job | None:
@@ -62,19 +72,22 @@ class Interpolation(QObject):
             return running  # already being rendered
         state = doc.state
         share = self._generator_share(doc)
+        strokes = rasterize(doc.strokes, doc.image_size) if state.photo is not None else None
 
         def work(token):
             from engine.ops.interpolate import anchor_frames, interpolate
             latents = interpolate(state.z_previous, state.z_current, frames=INTERPOLATION_FRAMES,
                                   mode=mode)
             token.raise_if_cancelled()
-            generated = generate(model.generator(), latents)
-            if state.previous_image is None:
-                return generated
-            return anchor_frames(generated, state.previous_image, state.image, share)
+            frames = generate(model.generator(), latents)
+            if state.previous_image is not None:
+                frames = anchor_frames(frames, state.previous_image, state.image, share)
+            if state.photo is None:
+                return frames, None
+            return frames, drive(frames_on_photo(state.photo, frames, strokes, token))
 
         job = self.renders.submit(work, "Interpolation", tag=key)
-        job.finished.connect(lambda frames: self._ready(key, frames))
+        job.finished.connect(lambda result: self._ready(key, *result))
         job.failed.connect(self.s.error)
         return job
 
@@ -86,10 +99,10 @@ class Interpolation(QObject):
             return None
         return generator_share(request.constraints, doc.image_size, request.settings.keep_margin)
 
-    def _ready(self, key, frames: np.ndarray) -> None:
+    def _ready(self, key, frames: np.ndarray, photo_frames: list[np.ndarray] | None) -> None:
         doc = self.s.doc
         if doc is not None and key[:2] == (doc, doc.revision):
-            self.frames, self._key = frames, key
+            self.frames, self.photo_frames, self._key = frames, photo_frames, key
             self.framesReady.emit()
             self.s.displayChanged.emit()
 

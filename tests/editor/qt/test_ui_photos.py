@@ -68,6 +68,28 @@ def test_a_dropped_photo_is_projected_and_shown(window, qtbot, photo):
     assert c.view == "image" and window.canvas.shown_size == (16, 16)
 
 
+def test_in_the_photo_view_the_interpolation_slider_plays_the_edit_on_the_photo(window, qtbot,
+                                                                               photo):
+    c = window.controller
+    open_photo(qtbot, window, photo)
+    paint_and_wait(qtbot, window, [(1, 2), (8, 2), (15, 2)])
+    original = load_rgb(photo)
+    with qtbot.waitSignal(c.displayChanged, timeout=EDIT_TIMEOUT):
+        window.actions.photo_view.trigger()
+    qtbot.waitUntil(lambda: not np.array_equal(c.display_image(), original), timeout=EDIT_TIMEOUT)
+    edited = c.display_image().copy()
+    slider = window.interpolation.slider
+    with qtbot.waitSignal(c.framesReady, timeout=EDIT_TIMEOUT):
+        slider.setValue(0)
+    assert np.array_equal(c.display_image(), original)     # the photo before the edit
+    slider.setValue(slider.maximum() // 2)
+    middle = c.display_image()
+    assert middle.shape == original.shape
+    assert 0 < np.abs(middle.astype(int) - original).mean() < np.abs(edited.astype(int) - original).mean()
+    slider.setValue(slider.maximum())
+    assert np.array_equal(c.display_image(), edited)
+
+
 def test_a_bad_photo_is_reported_and_changes_nothing(window, qtbot, tmp_path):
     c = window.controller
     broken = tmp_path / "broken.png"
