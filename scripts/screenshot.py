@@ -4,7 +4,10 @@
 
 Starts the editor at 1280x800 on the model (default: the default model), paints a sky stroke and a
 ground stroke, waits for the edit, and saves `window.grab()`. It uses a throw-away settings
-file and recovery folder, so the user's own settings are untouched.
+file and recovery folder, so the user's own settings are untouched. Qt's offscreen platform
+has an 800x800 screen, so there the window comes out 796x796; for the README's picture run it
+on a virtual screen instead (`Xvfb :99 -screen 0 1600x1000x24`, then `DISPLAY=:99
+QT_QPA_PLATFORM=xcb`), as docs/screenshot.png was (by hand in the real window, 2026-12-07).
 """
 
 from __future__ import annotations
