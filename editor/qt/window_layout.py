@@ -55,13 +55,17 @@ def scrolling(widget) -> QScrollArea:
 def give_room(window, dock, widget) -> None:
     """Make a right-hand dock as tall as its widget wants, taking the height from the docks
     below it (down to their own minimum); on a short screen it scrolls."""
-    below = window.docks[2:]   # Interpolation, History
+    below = [d for d in window.docks[2:]   # Interpolation, History, where shown and docked
+             if d.isVisible() and not d.isFloating()
+             and window.dockWidgetArea(d) == window.dockWidgetArea(dock)]
+    if dock.isFloating() or not below:
+        return
     total = dock.height() + sum(d.height() for d in below)
     floors = [d.minimumSizeHint().height() for d in below]
     overhead = dock.height() - dock.widget().height()   # the dock's title bar
     wanted = min(widget.sizeHint().height() + overhead + 4, total - sum(floors))
-    rest = total - wanted - floors[0]
-    window.resizeDocks([dock, *below], [wanted, floors[0], max(floors[1], rest)], Qt.Vertical)
+    sizes = [wanted, *floors[:-1], total - wanted - sum(floors[:-1])]
+    window.resizeDocks([dock, *below], sizes, Qt.Vertical)
 
 
 def size_docks(window) -> None:
