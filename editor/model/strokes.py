@@ -111,6 +111,15 @@ def rasterize(strokes: tuple[Stroke, ...] | list[Stroke], size: int) -> EditCons
         warps=warps)
 
 
+def lands_on_image(stroke: Stroke, size: int) -> bool:
+    """Whether a colour or sketch stroke covers any pixel of the model's image (in the photo
+    view a stroke can be painted wholly outside the square the model edits). Warps: True."""
+    if stroke.kind == WARP:
+        return True
+    constraints = rasterize((stroke,), size)
+    return not constraints.is_empty()
+
+
 def draw_polyline(canvas: np.ndarray, points, width: float, value) -> None:
     """Draw a round-capped line of `width` through `points` (continuous coordinates) into
     `canvas` in place; one point (or all equal) is a dot. A dot thinner than a pixel still

@@ -25,6 +25,7 @@ from ..model.document import Document
 from ..model.enums import Outcome, Start
 from ..model.mask import PaintMask
 from ..model.photo import PhotoSettings, preview_square
+from ..model.strokes import lands_on_image
 from ..model.toolbox import ToolBox
 from ..model.tools import AddStroke, EraseStrokes
 from .frames import Interpolation
@@ -34,6 +35,9 @@ from .project_io import ProjectIO
 from .retouch import RetouchController
 from .session import PHOTO, Session
 from .translation import TranslationController
+
+OUTSIDE_SQUARE = ("That stroke lies outside the square the model edits (the dashed outline): "
+                  "it was not added.")
 
 
 
@@ -234,6 +238,9 @@ class EditorController(ProjectIO, QObject):
             self.retouch.paint_mask(result)
             return
         if isinstance(result, AddStroke):
+            if not lands_on_image(result.stroke, self.doc.image_size):
+                self.status.emit(OUTSIDE_SQUARE)
+                return
             self.push(history.add_stroke(self.doc, result.stroke))
         elif isinstance(result, EraseStrokes):
             self.push(history.erase_strokes(self.doc, result.indices))

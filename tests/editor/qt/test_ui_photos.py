@@ -13,7 +13,7 @@ from editor.qt.files import ORIGINAL_TITLE, REPLACE_TITLE
 from editor.qt.dialogs.prompts import YES
 from engine.imaging import load_rgb
 from engine.ops.generate import generate
-from ui_helpers import (EDIT_TIMEOUT, LOAD_TIMEOUT, PHOTO_HEIGHT, PHOTO_WIDTH, open_photo,
+from ui_helpers import (EDIT_TIMEOUT, LOAD_TIMEOUT, PHOTO_HEIGHT, PHOTO_WIDTH, drag, open_photo,
                         paint_and_wait, shown_pixel, wait_loaded, write_photo)
 
 
@@ -88,6 +88,21 @@ def test_in_the_photo_view_the_interpolation_slider_plays_the_edit_on_the_photo(
     assert 0 < np.abs(middle.astype(int) - original).mean() < np.abs(edited.astype(int) - original).mean()
     slider.setValue(slider.maximum())
     assert np.array_equal(c.display_image(), edited)
+
+
+def test_a_stroke_wholly_outside_the_square_is_not_added_and_the_user_is_told(window, qtbot,
+                                                                              photo):
+    c = window.controller
+    open_photo(qtbot, window, photo)
+    window.actions.photo_view.trigger()
+    c.toolbox.active.size = 1.0          # model pixels: about 2.5 photo pixels wide
+    before = c.undo_stack.count()
+    with qtbot.waitSignal(c.status, timeout=1000,
+                          check_params_cb=lambda text: "outside the square" in text):
+        drag(qtbot, window.canvas, [(5, 2), (30, 2)])   # the square is photo rows 8-48
+    assert c.doc.strokes == () and c.undo_stack.count() == before
+    drag(qtbot, window.canvas, [(5, 20), (30, 20)])     # inside it, a stroke as usual
+    assert len(c.doc.strokes) == 1
 
 
 def test_a_bad_photo_is_reported_and_changes_nothing(window, qtbot, tmp_path):
