@@ -108,10 +108,8 @@ def to_state(data: ProjectData, render, photo) -> tuple[DocState, int]:
     latents = [data.z_current]
     if data.z_previous is not None:
         latents.append(data.z_previous)
-    if data.candidate_z is not None:
-        latents.extend(data.candidate_z)
-    if data.candidate_images is not None:
-        latents = latents[:len(latents) - len(data.candidate_images)]
+    if data.candidate_z is not None and data.candidate_images is None:
+        latents.extend(data.candidate_z)   # saved candidate pixels need no rendering
     images = render(np.stack(latents))
     current_image, rest = images[0], list(images[1:])
     difference = int(np.abs(current_image.astype(np.int16) - data.current_image).max())
@@ -119,9 +117,8 @@ def to_state(data: ProjectData, render, photo) -> tuple[DocState, int]:
         current_image = data.current_image
     previous_image = rest.pop(0) if data.z_previous is not None else None
     candidate_z = data.candidate_z if data.candidate_z is not None else []
-    if data.candidate_images is not None:
-        rest = list(data.candidate_images)
-    candidates = tuple(Candidate(z, image) for z, image in zip(candidate_z, rest))
+    candidate_images = rest if data.candidate_images is None else data.candidate_images
+    candidates = tuple(Candidate(z, image) for z, image in zip(candidate_z, candidate_images))
     state = DocState(z_current=data.z_current, image=current_image, z_start=data.z_start,
                      fixed=data.fixed, z_previous=data.z_previous, previous_image=previous_image,
                      strokes=data.strokes, candidates=candidates, chosen=data.chosen,
