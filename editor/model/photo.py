@@ -95,7 +95,7 @@ def preview_square(photo: PhotoLayer) -> tuple[float, float, float]:
 
 def edited(photo: PhotoLayer, image: np.ndarray, full: bool,
            token: CancelToken | None = None,
-           constraints: EditConstraints | None = None) -> Operation[np.ndarray]:
+           constraints: EditConstraints | None = None, pull: float = 1.0) -> Operation[np.ndarray]:
     """The edit (projection -> `image`) transferred onto the photo (full resolution or its
     preview); `constraints` (the strokes) say where it may change the photo. Unchanged
     image: the photo itself."""
@@ -104,36 +104,23 @@ def edited(photo: PhotoLayer, image: np.ndarray, full: bool,
     if np.array_equal(image, photo.projected_image):
         return source
     result = yield from transfer(source, photo.projected_image, image, token=token,
-                                 constraints=constraints)
+                                 constraints=constraints, pull=pull)
     return result
 
 
 def frames_on_photo(photo: PhotoLayer, frames: np.ndarray, constraints: EditConstraints,
                     token: CancelToken | None = None) -> Operation[list[np.ndarray]]:
     """Interpolation frames (model images, the first the image before the change, the last
-    the current one) carried onto the photo's preview, for the photo view's slider. The last
-    is exactly what the photo view shows for the current image. The others are transferred
-    without pulling the strokes to their painted colour (that pull does not scale with the
-    frame, so it would jump to full colour at once), each warp moved by its frame's share,
-    then the last one's difference to the shown edit is faded in along the frames."""
-    count = len(frames)
-    shown = yield from edited(photo, frames[-1], False, token, constraints)
-    painted = [m for m in (constraints.color_mask, constraints.sketch_mask) if m is not None]
-    region = np.logical_or.reduce(painted) if painted else None
-    plain = []
+    the current one) carried onto the photo's preview, for the photo view's slider: frame t
+    of the way is transferred with its warps moved t of the way and the strokes' pull to
+    their painted colour at t, so the last is exactly what the photo view shows."""
+    out = []
     for index, frame in enumerate(frames):
-        t = index / max(count - 1, 1)
+        t = index / max(len(frames) - 1, 1)
         warps = [dataclasses.replace(w, x1=w.x0 + t * (w.x1 - w.x0), y1=w.y0 + t * (w.y1 - w.y0))
                  for w in constraints.warps]
-        moved = EditConstraints(sketch_mask=region, warps=warps)
-        result = yield from edited(photo, frame, False, token, None if moved.is_empty() else moved)
-        plain.append(result.astype(np.float32))
-    out = []
-    for index, frame in enumerate(plain):
-        t = index / max(count - 1, 1)
-        out.append(np.clip(np.rint(frame + t * (shown.astype(np.float32) - plain[-1])), 0, 255)
-                   .astype(np.uint8))
-    out[-1] = shown
+        out.append((yield from edited(photo, frame, False, token,
+                                      dataclasses.replace(constraints, warps=warps), pull=t)))
     return out
 
 

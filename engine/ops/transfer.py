@@ -52,8 +52,10 @@ def transfer(photo: np.ndarray, before: np.ndarray, after: np.ndarray, *,
              token: CancelToken | None = None, tile: int = 256,
              region: tuple[int, int, int, int] | None = None,
              constraints: EditConstraints | None = None,
-             margin: float | None = None) -> Operation[np.ndarray]:
-    """Yields Progress per strip; returns the edited photo (uint8, the photo's size)."""
+             margin: float | None = None, pull: float = 1.0) -> Operation[np.ndarray]:
+    """Yields Progress per strip; returns the edited photo (uint8, the photo's size).
+    `pull` (0-1) scales how far the photo leans to the painted colours under the colour
+    strokes (1: all the way; an interpolation frame part of the way to the edit: less)."""
     check_rgb(photo, "photo")
     check_before_after(before, after)
     tile = check_int("tile", tile)
@@ -61,6 +63,8 @@ def transfer(photo: np.ndarray, before: np.ndarray, after: np.ndarray, *,
     margin = MARGIN * n if margin is None else float(margin)
     if not np.isfinite(margin) or margin < 0:
         raise UserError(f"margin must be a number of model pixels >= 0, got {margin!r}")
+    if not 0 <= pull <= 1:
+        raise UserError(f"pull must be from 0 to 1, got {pull!r}")
     height, width = photo.shape[:2]
     region = check_region(region, width, height)
     local = constraints is not None and not constraints.is_empty()
@@ -74,7 +78,7 @@ def transfer(photo: np.ndarray, before: np.ndarray, after: np.ndarray, *,
     flow = warp_field(constraints.warps if local else [], n)
     model = fit_change(photo, before, after, region, flow,
                        constraints.color_mask if local else None,
-                       constraints.color if local else None)
+                       constraints.color if local else None, pull)
     box = _bounding_box(mask, region, width, height)
     out = photo.copy()
     if box is None:
@@ -189,7 +193,7 @@ def _warp_small(image: np.ndarray, flow: np.ndarray | None) -> np.ndarray:
 def fit_change(photo: np.ndarray, before: np.ndarray, after: np.ndarray,
                region: tuple[int, int, int, int], flow: np.ndarray | None,
                color_mask: np.ndarray | None,
-               color: np.ndarray | None = None) -> AffineModel:
+               color: np.ndarray | None = None, pull: float = 1.0) -> AffineModel:
     """The local affine colour model (on the n x n grid) taking the photo to its edit."""
     n = before.shape[0]
     x, y, w, h = region
@@ -202,7 +206,7 @@ def fit_change(photo: np.ndarray, before: np.ndarray, after: np.ndarray,
     lean = None
     if color_mask is not None and color_mask.any():
         mask = color_mask.astype(np.float32)
-        lean = np.maximum(mask, cv2.GaussianBlur(mask, (0, 0), 1.0))[..., None]
+        lean = pull * np.maximum(mask, cv2.GaussianBlur(mask, (0, 0), 1.0))[..., None]
         target += lean * (moved_before - source)
         if color is not None:
             target += lean * stroke_colour_offset(edited, color, color_mask)

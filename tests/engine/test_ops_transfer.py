@@ -212,3 +212,19 @@ def test_stroke_reaches_the_painted_colour_where_the_generator_fell_short():
     # the photo's texture stays, and far from the stroke nothing changes
     assert out[100:120, 100:120, 1].std() > 0.5 * photo[100:120, 100:120, 1].std()
     assert np.array_equal(out[:40], photo[:40])
+
+
+def test_pull_scales_the_lean_to_the_painted_colour():
+    rng = np.random.default_rng(5)
+    photo = np.clip(np.full((256, 256, 3), 100) + rng.normal(0, 6, (256, 256, 3)), 0, 255).astype(np.uint8)
+    before = np.full((32, 32, 3), 100, np.uint8)
+    after = before.copy()
+    after[8:24, 8:24] = (170, 120, 80)
+    painted = (255, 128, 0)
+    constraints = stroke(32, 10, 22, 10, 22, painted)
+    misses = [np.linalg.norm(drive(transfer(photo, before, after, constraints=constraints, pull=p))
+                             [88:168, 88:168].reshape(-1, 3).mean(0) - painted)
+              for p in (0.0, 0.5, 1.0)]
+    assert misses[0] > misses[1] > misses[2] and misses[2] < 40 < misses[0]
+    with pytest.raises(UserError, match="pull"):
+        drive(transfer(photo, before, after, constraints=constraints, pull=1.5))
