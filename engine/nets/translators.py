@@ -16,6 +16,9 @@ from ..registry import register
 from ._blocks import dcgan_init, norm2d, pyramid_widths, upsample_conv
 
 
+UNET_HEADS = ("tanh", "bins")
+
+
 @dataclass
 class UNetConfig:
     image_size: int = 64
@@ -28,9 +31,14 @@ class UNetConfig:
     # 0: halve down to 1x1 at image_size (pix2pix's U-Net, a fixed input size). n > 0: n
     # halvings, so the net is fully convolutional: any size that is a multiple of 2 ** n.
     depth: int = 0
+    # "tanh": out_channels values in [-1, 1] at the input's size. "bins": out_channels
+    # logits at half the input's size (a colouriser's distribution over ab bins,
+    # engine.chroma_bins; colour needs no full resolution and the head is wide).
+    head: str = "tanh"
 
     def validate(self) -> None:
         _check_choice("image_size", self.image_size, IMAGE_SIZES)
+        _check_choice("head", self.head, UNET_HEADS)
         for name in ("in_channels", "out_channels", "width", "max_width"):
             _check_positive(name, getattr(self, name))
         _check_choice("norm", self.norm, NORMS)
@@ -46,7 +54,7 @@ class UNetConfig:
 @register("unet")
 class UNet(nn.Module):
     """Encoder down to 1x1 (or `depth` halvings), decoder back up with skip connections;
-    output tanh in [-1, 1]."""
+    output tanh in [-1, 1] (or bin logits at half size, see UNetConfig.head)."""
     Config = UNetConfig
 
     def __init__(self, config: UNetConfig):
@@ -72,8 +80,11 @@ class UNet(nn.Module):
                                      norm2d(config.norm, widths[i - 1]), nn.ReLU(inplace=True)))
         self.ups = nn.ModuleList(ups)
         last_in = widths[0] * 2 if levels > 1 else widths[0]
-        self.to_out = nn.Sequential(upsample_conv(last_in, config.out_channels, config.upsample,
-                                                  bias=True), nn.Tanh())
+        if config.head == "bins":
+            self.to_out = nn.Conv2d(last_in, config.out_channels, 1)
+        else:
+            self.to_out = nn.Sequential(upsample_conv(last_in, config.out_channels,
+                                                      config.upsample, bias=True), nn.Tanh())
         dcgan_init(self)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:

@@ -11,7 +11,9 @@ out-of-gamut colours. At full size everything is OpenCV on 8-bit Lab (its L is s
 work is a few passes over memory (float Lab and strided numpy views took 10 s).
 
 Two kinds of model colourise: one trained by `train pix2pix --pairs gray` now (config
-"output": "lab_ab": input L plus hint channels, output ab, fully convolutional), and the
+"output": "lab_ab": input L plus hint channels, output ab, fully convolutional; with
+"chroma_bins" in its config it outputs a distribution over ab bins instead, read out by
+the annealed mean, engine.chroma_bins), and the
 older RGB -> RGB kind (a fixed-size U-Net), whose output's chroma is used and its
 lightness dropped.
 """
@@ -22,6 +24,7 @@ import cv2
 import numpy as np
 import torch
 
+from .. import chroma_bins
 from ..chroma import AB_SCALE, HINT_CHANNELS, net_lightness, rgb_to_lab
 from ..checkpoints import Model
 from ..errors import UserError
@@ -46,6 +49,20 @@ def is_colorizer(model: Model) -> bool:
 
 def predicts_ab(model: Model) -> bool:
     return model.config.get("output") == "lab_ab"
+
+
+def bins_readout(model: Model, net: torch.nn.Module) -> tuple[torch.Tensor, float] | None:
+    """(bin centres, temperature) of a colouriser that predicts ab bins, else None;
+    UserError if its config does not match its network."""
+    entry = model.config.get("chroma_bins")
+    if entry is None:
+        return None
+    centres, temperature = chroma_bins.check_config(entry)
+    outputs = getattr(getattr(net, "config", None), "out_channels", None)
+    if outputs != len(centres):
+        raise UserError(f"model '{model.name}' is damaged: its network has {outputs} outputs "
+                        f"but its config names {len(centres)} colour bins")
+    return torch.from_numpy(centres).to(device_of(net)), temperature
 
 
 def check_work_side(side: int | None) -> int:
@@ -104,8 +121,12 @@ def predict_chroma(model: Model, net: torch.nn.Module, L8: np.ndarray, image: np
             else np.zeros((run_h, run_w, HINT_CHANNELS), np.float32)
         x = np.concatenate([net_lightness(L)[..., None], small_hints], axis=2)
         x = torch.from_numpy(x.transpose(2, 0, 1)[None].copy()).to(device)
+        readout = bins_readout(model, net)
         with torch.inference_mode():
-            out = net(x)[0].float().cpu().numpy()
+            out = net(x)
+            if readout is not None:
+                out = chroma_bins.decode(out, *readout, size=(run_h, run_w))
+            out = out[0].float().cpu().numpy()
         return np.ascontiguousarray(out.transpose(1, 2, 0)) * AB_SCALE
     if hints is not None:
         raise UserError(f"model '{model.name}' takes no colour hints (it was trained without them)")

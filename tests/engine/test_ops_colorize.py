@@ -145,3 +145,33 @@ def test_the_cli_takes_colour_hints_from_a_transparent_image(tiny_colorizer, tmp
     assert main(["translate", str(photo), "--model", str(tiny_colorizer), "--out", str(out),
                  "--hints", str(photo)]) != 0                  # opaque: refused, says why
     assert "transparent" in capsys.readouterr().err
+
+
+def test_a_colouriser_over_ab_bins_runs_and_reads_its_colour_out(tmp_path):
+    """A bins U-Net (engine.chroma_bins) whose head is steered to one bin: the photo gets
+    that bin's colour, lightness kept; a config whose bin count does not match is refused."""
+    from engine import chroma_bins
+    grid = chroma_bins.bin_centres()
+    unet = registry.build("unet", {"image_size": 32, "in_channels": 1 + HINT_CHANNELS,
+                                   "out_channels": len(grid), "width": 4, "depth": 3,
+                                   "head": "bins"})
+    green = int(np.argmin(((grid - np.array([-40.0, 30.0])) ** 2).sum(1)))
+    with torch.no_grad():
+        unet.to_out.weight.zero_()
+        unet.to_out.bias.fill_(-20.0)
+        unet.to_out.bias[green] = 20.0
+    folder = checkpoints.save_model(tmp_path / "c", "pix2pix", {"generator": unet},
+                                    extra={"input_transform": "gray", "output": "lab_ab",
+                                           "chroma_bins": chroma_bins.config_entry()})
+    grey = gray(scene(50, 77))
+    out = drive(translate(checkpoints.load_model(folder), grey))
+    assert out.shape == grey.shape and lightness_psnr(out, grey) >= 45
+    ab = rgb_to_lab(out)[10:40, 10:60, 1:].reshape(-1, 2)
+    assert np.abs(np.median(ab, 0) - grid[green]).max() < 8
+    broken = tmp_path / "broken"
+    checkpoints.save_model(broken, "pix2pix", {"generator": unet},
+                           extra={"input_transform": "gray", "output": "lab_ab",
+                                  "chroma_bins": {"spacing": 20.0, "temperature": 0.38,
+                                                  "count": len(chroma_bins.bin_centres(20.0))}})
+    with pytest.raises(UserError, match="damaged"):
+        drive(translate(checkpoints.load_model(broken), grey))

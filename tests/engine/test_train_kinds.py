@@ -7,7 +7,7 @@ import pytest
 import torch
 from PIL import Image
 
-from engine import checkpoints
+from engine import checkpoints, chroma_bins
 from engine.errors import UserError
 from engine.train import TrainOptions, run_training
 from engine.train.tasks.pix2pix import chroma_distance
@@ -90,6 +90,21 @@ def test_pix2pix_from_one_folder_learns_and_records_the_input_transform(data, tm
     assert set(model.networks) == {"generator", "discriminator"}
     early, late = early_late(log_of(folder), key)
     assert late < drop * early
+
+
+def test_a_colouriser_over_ab_bins_trains_without_a_discriminator(data, tmp_path):
+    folder = run_training("pix2pix", options(tmp_path / "b", data=str(data["a"]), size=32,
+                                             pairs="gray", chroma_bins=True, iters=80, lr=1e-3))
+    model = checkpoints.load_model(folder)
+    assert set(model.networks) == {"generator"}
+    assert model.config["chroma_bins"]["count"] == model.net("generator").config.out_channels
+    # untrained, the head is about uniform: cross-entropy ln(bins) whatever the targets
+    early, late = early_late(log_of(folder), "cross_entropy")
+    assert early == pytest.approx(np.log(len(chroma_bins.bin_centres())), abs=0.05)
+    assert late < 0.95 * early
+    with pytest.raises(UserError, match="chroma-bins"):
+        run_training("pix2pix", options(tmp_path / "e", data=str(data["a"]), size=32,
+                                        pairs="edges", chroma_bins=True, iters=2))
 
 
 def test_colouriser_distance_is_the_euclidean_chroma_error_per_pixel():

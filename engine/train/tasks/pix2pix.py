@@ -8,6 +8,11 @@ distance sqrt(da^2 + db^2) in ab, the measure the evaluation reports (engine.ops
 .chroma_error): where the lightness leaves the colour open it keeps the chroma low instead
 of guessing a saturated wrong hue; a lighter adversarial term (COLOR_ADV_WEIGHT) keeps
 colours real photos have where the lightness does tell them.
+
+`--chroma-bins` trains the colouriser as Zhang et al. 2016 do instead: the U-Net predicts
+a distribution over quantised ab bins (engine.chroma_bins) at half size, trained by
+cross-entropy against soft-encoded targets, with no discriminator; colour is read out
+by the annealed mean.
 """
 
 from __future__ import annotations
@@ -17,7 +22,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from ... import checkpoints, registry
+from ... import checkpoints, chroma_bins, registry
 from ...chroma import (AB_SCALE, HINT_CHANNELS, empty_hints, lab_to_rgb, net_chroma,
                        net_lightness, rgb_to_lab, sample_hints)
 from ...errors import UserError
@@ -73,22 +78,31 @@ class Pix2PixTask(Task):
                                                      if self.a_images else 0)
         self.orders["pairs"] = BatchOrder(len(self.pairs), o.batch, o.seed, "the pair list")
         self.colour = self.mode == "gray"
+        self.bins = None
         if self.colour:
+            out_channels, head = 2, "tanh"
+            if o.chroma_bins:
+                self.bins = torch.from_numpy(chroma_bins.bin_centres()).to(device)
+                out_channels, head = len(self.bins), "bins"
             g_config = UNetConfig(image_size=o.size, width=o.width, max_width=8 * o.width,
-                                  in_channels=1 + HINT_CHANNELS, out_channels=2,
-                                  depth=min(COLOR_DEPTH, (o.size // 4).bit_length() - 1))
+                                  in_channels=1 + HINT_CHANNELS, out_channels=out_channels,
+                                  depth=min(COLOR_DEPTH, (o.size // 4).bit_length() - 1),
+                                  head=head)
         else:
             g_config = UNetConfig(image_size=o.size, width=o.width, max_width=8 * o.width)
         self.g = registry.build("unet", g_config).to(device).train()
-        self.d = registry.build("patchgan", PatchGANConfig(
-            in_channels=3 if self.colour else 6, width=o.width,
-            layers=patchgan_layers_for(o.size))).to(device).train()
-        self.networks = {"generator": self.g, "discriminator": self.d}
+        self.networks = {"generator": self.g}
+        self.d = None
+        if self.bins is None:
+            self.d = registry.build("patchgan", PatchGANConfig(
+                in_channels=3 if self.colour else 6, width=o.width,
+                layers=patchgan_layers_for(o.size))).to(device).train()
+            self.networks["discriminator"] = self.d
         self.init_from_option()
         self.start_networks()
         lr = o.lr or 2e-4
-        self.optimizers = {"generator": self.adam(self.g.parameters(), lr),
-                           "discriminator": self.adam(self.d.parameters(), lr)}
+        self.optimizers = {name: self.adam(net.parameters(), lr)
+                           for name, net in self.networks.items()}
         shown = [self.pair(i, None) for i in range(min(6, len(self.pairs)))]
         if self.colour:
             shown = [self.colour_pair(b, None) for _, b in shown]
@@ -135,6 +149,8 @@ class Pix2PixTask(Task):
             a = torch.from_numpy(np.stack([p[0] for p in pairs])).to(self.ctx.device)
             b = torch.from_numpy(np.stack([p[1] for p in pairs])).to(self.ctx.device)
             cond = a[:, :1]   # D judges colour for this lightness, not for the hints
+            if self.bins is not None:
+                return self.bins_step(a, b)
         else:
             pairs = [self.pair(int(k), item_rng(seed, pos)) for pos, k in self.my_part(indices)]
             a = to_tensor(np.stack([p[0] for p in pairs]), self.ctx.device)
@@ -158,12 +174,25 @@ class Pix2PixTask(Task):
         self.sync_buffers(self.g, self.d)
         return {"loss_d": loss_d.item(), "loss_g_adv": adv.item(), **metrics}
 
+    def bins_step(self, a: torch.Tensor, b: torch.Tensor) -> dict[str, float]:
+        logits = self.g(a)
+        loss = chroma_bins.cross_entropy(logits, b, self.bins)
+        self.optimize("generator", loss)
+        self.sync_buffers(self.g)
+        with torch.no_grad():
+            ab = chroma_bins.decode(logits, self.bins, chroma_bins.TEMPERATURE, b.shape[-2:])
+            distance = chroma_distance(ab, b)
+        return {"cross_entropy": loss.item(), "chroma": distance.item()}
+
     @torch.no_grad()
     def samples(self) -> np.ndarray:
         """Rows: input, output, target."""
         self.g.eval()
         out = self.g(self.sample_a)
         self.g.train()
+        if self.bins is not None:
+            out = chroma_bins.decode(out, self.bins, chroma_bins.TEMPERATURE,
+                                     self.sample_a.shape[-2:])
         if self.colour:
             def rgb(ab: torch.Tensor) -> np.ndarray:
                 return np.stack([_lab_rgb(L, c) for L, c in zip(self.sample_a[:, 0].cpu().numpy(),
@@ -174,14 +203,16 @@ class Pix2PixTask(Task):
         return grid(to_uint8(rows), columns=len(self.sample_a))
 
     def exported(self):
-        return {"generator": self.g, "discriminator": self.d}
+        return dict(self.networks)
 
     def export(self, folder: Path, training: dict, info: dict) -> None:
         checkpoints.save_model(folder, "pix2pix", self.exported(), training=training,
                                card=self.card(folder, info), description=self.summary,
                                dtype=self.weights_dtype(),
                                extra={"input_transform": self.transform}
-                               | ({"output": "lab_ab", "hints": True} if self.colour else {}))
+                               | ({"output": "lab_ab", "hints": True} if self.colour else {})
+                               | ({"chroma_bins": chroma_bins.config_entry()}
+                                  if self.bins is not None else {}))
 
 
 def _lab_rgb(net_l: np.ndarray, net_ab: np.ndarray) -> np.ndarray:
