@@ -84,7 +84,8 @@ class EditorController(ProjectIO, QObject):
         self.framesReady = self.interpolation.framesReady
         self.photos = PhotoController(s, photo_settings, self)
         self.retouch = RetouchController(s, self.photos.result_work, photo_settings, self)
-        self.translation = TranslationController(s, self.display_image, self)
+        self.translation = TranslationController(s, self.display_image, self.photos.result_work,
+                                                 self)
         self.live = LiveEdits(self, self)
 
     # The shared state lives in the session; these read and write it there.

@@ -118,6 +118,7 @@ class MainWindow(QMainWindow):
         c.translation.resultReady.connect(self.show_result)
         c.translation.sketchTranslated.connect(self.translate.show_result)
         c.translation.hintsChanged.connect(self.translate.set_hint_count)
+        c.translation.targetChanged.connect(self.translate.set_photo_target)
         self.files.problem.connect(self.show_problem)
         self.autosaver.failed.connect(lambda text: self.status.showMessage(text, 10000))
         self.actions.undo.setEnabled(False)

@@ -1,10 +1,12 @@
 """Image-to-image translation (pix2pix / CycleGAN models) off the GUI thread.
 
 Two runners: the sketch pad's (re-run on every stroke; the latest drawing wins) and the
-'apply to the current image' one, whose result goes to a viewer. Loaded models are cached
-by folder and device. A colourising model applied to the image takes the document's colour
-strokes as colour hints (editor/model/hints.py), mapped onto the image the pad shows; they
-are read when Apply is pressed, so an undone stroke gives no hint.
+'apply' one, whose result goes to a viewer. Apply translates the open photo at its full
+resolution, with the current edit carried onto it, in either view (the model image is only
+the photo's stand-in for editing); without a photo, the current model image. Loaded models
+are cached by folder and device. A colourising model takes the document's colour strokes
+as colour hints (editor/model/hints.py), mapped onto the image it translates; they are read
+when Apply is pressed, so an undone stroke gives no hint.
 """
 
 from __future__ import annotations
@@ -28,11 +30,13 @@ class TranslationController(QObject):
     sketchTranslated = Signal(object)          # uint8 image: the sketch pad's translation
     resultReady = Signal(str, object, str)     # title, uint8 image, suggested file name
     hintsChanged = Signal(int)                 # colour strokes in the document (colour hints)
+    targetChanged = Signal(bool)               # True: Apply translates the open photo
 
-    def __init__(self, session, shown, parent: QObject | None = None):
+    def __init__(self, session, shown, photo_result, parent: QObject | None = None):
         super().__init__(parent)
         self.c = session   # editor/qt/session.py
         self.shown = shown  # () -> what the pad shows
+        self.photo_result = photo_result   # PhotoController.result_work
         self.sketches = session.jobs.register("sketch", parent=self)
         self.applies = session.jobs.register("translate", parent=self)
         session.documentChanged.connect(self._count_hints)
@@ -41,21 +45,26 @@ class TranslationController(QObject):
     def _count_hints(self) -> None:
         doc = self.c.doc
         self.hintsChanged.emit(0 if doc is None else len(color_strokes(doc.strokes)))
+        self.targetChanged.emit(doc is not None and doc.photo is not None)
 
     def models(self) -> list[checkpoints.ModelInfo]:
         return [m for m in self.c.installed_models()
                 if m.kind in TRANSLATION_KINDS and not m.error]
 
-    def _job(self, runner: JobRunner, folder, image: np.ndarray, direction: str,
-             label: str, hints: np.ndarray | None = None) -> Job:
+    def _job(self, runner: JobRunner, folder, image, direction: str,
+             label: str, hints=None) -> Job:
+        """image and hints: arrays, or (for the photo) functions of the cancel token and of
+        the image that make them in the worker."""
         folder, device = Path(folder), self.c.device
-        image = np.ascontiguousarray(image)
+        make_image = image if callable(image) else (lambda token: image)
+        make_hints = hints if callable(hints) else (lambda picture: hints)
 
         def work(token):
             from engine.ops.translate import translate
             model = self.c.helper_model(folder, device)
-            return (yield from translate(model, image, direction=direction, token=token,
-                                         hints=hints))
+            picture = np.ascontiguousarray(make_image(token))
+            return (yield from translate(model, picture, direction=direction, token=token,
+                                         hints=make_hints(picture)))
 
         job = runner.submit(work, label)
         job.failed.connect(self.c.error)
@@ -67,19 +76,43 @@ class TranslationController(QObject):
         return job
 
     def translate_current(self, folder, direction: str = "ab") -> Job | None:
-        """Translate what the pad shows (the model image, or the edited photo's preview)."""
-        image = self.shown()
-        if image is None:
+        """Translate the open photo (full size, edited), else the current model image."""
+        doc = self.c.doc
+        if doc is None:
             return None
         name = Path(folder).name
-        hints, count = self.hints(folder, image) if direction == "ab" else (None, 0)
+        hinted = direction == "ab"
+        if doc.photo is not None:
+            photo, strokes = doc.photo, doc.strokes
+            count = self._hint_count(folder) if hinted else 0
+            image = self.photo_result()
+
+            def hints(picture):
+                height, width = picture.shape[:2]
+                return stroke_hints(strokes, doc.image_size, height, width,
+                                    photo_geometry(photo, width))[0] if count else None
+            what = f" the {photo.width}x{photo.height} photo"
+        else:
+            image = self.shown()
+            if image is None:
+                return None
+            hints, count = self.hints(folder, image) if hinted else (None, 0)
+            what = ""
         with_hints = f" with {count} colour hint{'' if count == 1 else 's'}" if count else ""
         job = self._job(self.applies, folder, image, direction,
-                        f"Translating with {name}{with_hints}", hints)
-        job.finished.connect(lambda result: self.resultReady.emit(
-            f"Translated with {name}{with_hints}", result, f"translated_{name}.png"))
-        self.c.status.emit(f"Translating with {name}{with_hints}...")
+                        f"Translating{what} with {name}{with_hints}", hints)
+        done = f"Translated{what} with {name}{with_hints}"
+        job.finished.connect(lambda result: (self.c.status.emit(done), self.resultReady.emit(
+            done, result, f"translated_{name}.png")))
+        self.c.status.emit(f"Translating{what} with {name}{with_hints}...")
         return job
+
+    def _hint_count(self, folder) -> int:
+        """How many colour strokes a colourising model at `folder` would take as hints."""
+        doc = self.c.doc
+        if doc is None or not translator_traits(folder).takes_hints:
+            return 0
+        return len(color_strokes(doc.strokes))
 
     def hints(self, folder, image: np.ndarray) -> tuple[np.ndarray | None, int]:
         """The document's colour strokes as colour hints on `image` (what the pad shows) when

@@ -17,9 +17,12 @@ from ..images import to_pixmap
 from .sketch_pad import ERASER, MIN_SCREEN_SIDE, PEN, SketchPad
 
 APPLY_TIP = "Translate the current image; the result opens in a viewer"
+APPLY_PHOTO_TIP = ("Translate the open photo at its full size, with your edit on it; "
+                   "the result opens in a viewer")
 DRAW_HELP = "Draw on the white pad: the model turns the drawing into a picture."
-IMAGE_ONLY_HELP = ("This model changes the current image or photo: choose the direction and "
-                   "Apply to image. Drawings need a sketch model (e.g. Edges to outdoor scene).")
+IMAGE_ONLY_HELP = ("This model changes the current image, or the open photo at its full size: "
+                   "choose the direction and Apply. Drawings need a sketch model (e.g. Edges "
+                   "to outdoor scene).")
 HINTS_HELP = ("Colourising models (grey \u2192 colour) take the colour strokes painted on the "
               "image as colour hints: each stroke's colour steers the colour where it lies. "
               "Paint with the Colour brush, then Apply; undo a stroke to drop its hint.")
@@ -49,6 +52,7 @@ class TranslatePanel(QWidget):
         self.hints_help.setObjectName("translateHintsHelp")
         self.hints_help.setWordWrap(True)
         self.hint_count = 0   # colour strokes in the document
+        self.photo_target = False   # Apply works on the open photo, not the model image
         self.pad = SketchPad(self)
         self.pen = QPushButton("Pen", self)
         self.eraser = QPushButton("Eraser", self)
@@ -138,6 +142,12 @@ class TranslatePanel(QWidget):
         traits = self.traits()
         return traits is not None and traits.takes_hints
 
+    def set_photo_target(self, photo: bool) -> None:
+        """Apply works on the open photo (True) or on the model image."""
+        self.photo_target = bool(photo)
+        self.apply.setText("Apply to photo" if photo else "Apply to image")
+        self._show_hints()
+
     def set_hint_count(self, count: int) -> None:
         """How many colour strokes the document has (each one a colour hint)."""
         self.hint_count = int(count)
@@ -147,7 +157,8 @@ class TranslatePanel(QWidget):
         hinted = self.takes_hints()
         self.hints_help.setVisible(hinted)
         count = self.hint_count
-        self.apply.setToolTip(APPLY_TIP + (
+        tip = APPLY_PHOTO_TIP if self.photo_target else APPLY_TIP
+        self.apply.setToolTip(tip + (
             f", with {count} colour hint{'' if count == 1 else 's'} (your colour strokes)"
             if hinted and count else
             " (paint colour strokes on the image to give colour hints)" if hinted else ""))

@@ -1,5 +1,6 @@
 """Colour hints on a grey photo: the colour strokes painted on the image steer a colourising
-model applied from the Translate dock, where they lie; undoing a stroke drops its hint."""
+model applied from the Translate dock, where they lie; undoing a stroke drops its hint. With a
+photo open, Apply colourises the photo at its own size in either view."""
 
 from __future__ import annotations
 
@@ -93,3 +94,28 @@ def test_the_model_image_view_maps_strokes_one_to_one(hint_window, qtbot):
     assert "with 1 colour hint" in title and result.shape == c.doc.image.shape
     hints, count = c.translation.hints(window.translate.current_folder(), c.display_image())
     assert count == 1 and hints[8, 8, 2] == 1 and hints[2, 8, 2] == 0
+
+
+def test_with_a_photo_open_apply_colourises_the_photo_from_the_model_view(hint_window, qtbot,
+                                                                         tmp_path):
+    """The user opens a grey photo and, without switching views, paints on the model image
+    and presses Apply: the result is the whole photo at its size, the hint where it was painted."""
+    window, panel = hint_window, hint_window.translate
+    c = window.controller
+    assert panel.apply.text() == "Apply to image"
+    path = tmp_path / "grey.png"
+    Image.fromarray(gray(write_photo(tmp_path / "colour.png"))).save(path)
+    open_photo(qtbot, window, path)
+    assert c.view != "photo" and c.display_image().shape[:2] == (16, 16)
+    assert panel.apply.text() == "Apply to photo" and "full size" in panel.apply.toolTip()
+    window.brush.colorChosen.emit(RED)
+    window.brush.sizeChosen.emit(3.0)
+    paint_and_wait(qtbot, window, [(2, 8), (8, 8), (14, 8)])   # model pixels: photo row 28
+    statuses: list[str] = []
+    c.session.status.connect(statuses.append)
+    title, result = apply(qtbot, window)
+    assert result.shape == (56, 40, 3) and statuses[-1] == title   # not left at "Translating..."
+    assert "the 40x56 photo" in title and "with 1 colour hint" in title
+    lab = rgb_to_lab(result)
+    assert lab[28, 20, 1] > 15                                 # red under the stroke
+    assert np.abs(lab[:14, :, 1:]).max() < 3 and np.abs(lab[42:, :, 1:]).max() < 3
