@@ -13,7 +13,7 @@ from engine.jobs import drive
 from engine.ops.translate import translate
 from engine.ops.translate_eval import chroma_error, lightness_psnr
 from engine.pairs import gray
-from support.colorizers import tiny_colorizer  # noqa: F401
+from support.colorizers import spread_hints, tiny_colorizer  # noqa: F401
 from support.ops_models import one_thread, translator_model  # noqa: F401
 
 pytestmark = pytest.mark.usefixtures("one_thread")
@@ -31,14 +31,15 @@ def scene(height=96, width=160, seed=0):
 
 class ChromaFromLightness(nn.Module):
     """Stand-in colouriser: bright -> blue (b < 0), dark -> green (a < 0), or the hints'
-    colour where the hint mask is set, so tests can predict its chroma."""
+    colour near where the hint mask is set (spread_hints), so tests can predict its chroma."""
 
     def __init__(self):
         super().__init__()
         self.unused = nn.Parameter(torch.zeros(()))
 
     def forward(self, x):
-        L, hint_ab, mask = x[:, :1], x[:, 1:3], x[:, 3:4]
+        L = x[:, :1]
+        hint_ab, mask = spread_hints(x)
         bright = (L > -0.1).float()
         blue = torch.cat([torch.zeros_like(L), -0.3 * torch.ones_like(L)], 1)
         green = torch.cat([-0.3 * torch.ones_like(L), 0.2 * torch.ones_like(L)], 1)
@@ -175,3 +176,54 @@ def test_a_colouriser_over_ab_bins_runs_and_reads_its_colour_out(tmp_path):
                                                   "count": len(chroma_bins.bin_centres(20.0))}})
     with pytest.raises(UserError, match="damaged"):
         drive(translate(checkpoints.load_model(broken), grey))
+
+
+def test_a_painted_stroke_reaches_the_network_as_sparse_dots_and_small_dots_stay_whole():
+    """A stroke covering many working pixels becomes one pixel per HINT_CELL cell it touches
+    (every such cell keeps one); dots no larger than a training patch are passed as they are."""
+    from engine.ops.colorize import HINT_CELL, HINT_PATCH_AREA, sparse_hint_pixels
+    hit = np.zeros((60, 80), bool)
+    hit[10:22, 5:70] = True                         # a wide stroke
+    hit[40:43, 10:13] = True                        # a 3x3 dot, far from it
+    hit[50, 20:78:2] = True                         # a row of 29 dots of 1 px, 2 px apart
+    ys, xs = sparse_hint_pixels(hit)
+    chosen = np.zeros_like(hit)
+    chosen[ys, xs] = True
+    assert chosen[hit].sum() == len(ys) and not chosen[~hit].any()   # only hinted pixels
+    assert chosen[40:43, 10:13].all()                                 # the dot stays whole
+    stroke = chosen[10:22, 5:70]
+    cells = {(y // HINT_CELL, x // HINT_CELL) for y, x in zip(*np.nonzero(hit[:22]))}
+    assert stroke.sum() == len(cells) < 0.1 * hit[10:22, 5:70].sum()
+    row = chosen[50, 20:78]
+    assert 0 < row.sum() < 29 and row.sum() == len({x // HINT_CELL for x in range(20, 78, 2)})
+    assert 9 <= HINT_PATCH_AREA                    # a 3x3 dot is no larger than a patch
+
+
+def test_a_wide_hint_stroke_gets_its_own_colour_not_an_overshoot():
+    """A network that answers every hint pixel with the hint colour, turned up by how dense
+    the hints are around it (as a colouriser trained on sparse dots overshoots): the thinned
+    stroke comes out near its colour."""
+    class DensityEcho(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.unused = nn.Parameter(torch.zeros(()))
+
+        def forward(self, x):
+            hint_ab, mask = x[:, 1:3], x[:, 3:4]
+            density = torch.nn.functional.avg_pool2d(mask, 9, 1, 4)
+            colour = (hint_ab * mask).sum((2, 3), keepdim=True) / mask.sum((2, 3), keepdim=True).clamp_min(1)
+            return (colour * (1 + 8 * density)).clamp(-1, 1) * torch.ones_like(mask)
+
+    net = DensityEcho().eval()
+    net.config = type("C", (), {"depth": 3, "image_size": 64})()
+    model = Model(folder=None, config={"kind": "pix2pix", "name": "dense", "input_transform": "gray",
+                                       "output": "lab_ab", "hints": True},
+                  networks={"generator": net})
+    from engine.ops.colorize import lightness8, predict_chroma
+    grey = gray(scene(128, 192))
+    blue = (100, 150, 220)
+    hints = hints_from_points(128, 192, [(x, 20, 10, blue) for x in range(20, 170, 4)])
+    ab = predict_chroma(model, net, lightness8(grey), grey, hints, None)   # before gamut clipping
+    want = rgb_to_lab(np.array([[blue]], np.uint8))[0, 0, 1:]
+    got = np.median(ab[15:25, 40:150].reshape(-1, 2), 0)
+    assert np.abs(got - want).max() < 0.5 * np.abs(want).max()
