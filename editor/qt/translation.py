@@ -6,7 +6,9 @@ resolution, with the current edit carried onto it, in either view (the model ima
 the photo's stand-in for editing); without a photo, the current model image. Loaded models
 are cached by folder and device. A colourising model takes the document's colour strokes
 as colour hints (editor/model/hints.py), mapped onto the image it translates; they are read
-when Apply is pressed, so an undone stroke gives no hint.
+when Apply is pressed, so an undone stroke gives no hint. It colourises the photo as it is,
+not the edit the strokes made on it (that edit would brighten or darken the photo under a
+stroke, and the colouriser keeps the lightness it is given).
 """
 
 from __future__ import annotations
@@ -85,7 +87,10 @@ class TranslationController(QObject):
         if doc.photo is not None:
             photo, strokes = doc.photo, doc.strokes
             count = self._hint_count(folder) if hinted else 0
-            image = self.photo_result()
+            # A model that takes hints gets the photo as it is (retouches included), its
+            # colour strokes as hints: the edit those strokes made would change its lightness.
+            image = photo.pixels if hinted and translator_traits(folder).takes_hints \
+                else self.photo_result()
 
             def hints(picture):
                 height, width = picture.shape[:2]

@@ -12,8 +12,12 @@ from PIL import Image
 from PySide6.QtCore import Qt
 
 from engine.chroma import rgb_to_lab
+from engine import checkpoints
+from engine.jobs import drive
+from engine.ops.translate import translate
 from engine.pairs import gray
 from support.colorizers import tiny_colorizer  # noqa: F401
+from editor.model.hints import photo_geometry, stroke_hints
 from ui_helpers import EDIT_TIMEOUT, open_photo, paint_and_wait, wait_loaded, write_photo
 
 RED = (220, 30, 30)
@@ -116,6 +120,15 @@ def test_with_a_photo_open_apply_colourises_the_photo_from_the_model_view(hint_w
     title, result = apply(qtbot, window)
     assert result.shape == (56, 40, 3) and statuses[-1] == title   # not left at "Translating..."
     assert "the 40x56 photo" in title and "with 1 colour hint" in title
+    # the stroke made an edit, carried onto the photo; the colouriser takes the photo as it
+    # was opened (the strokes are its hints), so its lightness is the grey photo's
+    assert not np.array_equal(c.doc.image, c.doc.photo.projected_image)
+    opened = np.asarray(Image.open(path).convert("RGB"))
+    hints, _ = stroke_hints(c.doc.strokes, c.doc.image_size, 56, 40,
+                            photo_geometry(c.doc.photo, 40))
+    model = checkpoints.load_model(panel.current_folder())
+    expected = drive(translate(model, opened, hints=hints))
+    assert np.abs(result.astype(int) - expected).max() <= 1
     lab = rgb_to_lab(result)
     assert lab[28, 20, 1] > 15                                 # red under the stroke
     assert np.abs(lab[:14, :, 1:]).max() < 3 and np.abs(lab[42:, :, 1:]).max() < 3
