@@ -4,6 +4,7 @@
         --sheet /tmp/colour.png
     python scripts/eval_translate.py --edges weights/edges2outdoor --side 128
     python scripts/eval_translate.py --gray2color weights/gray2color --hints 0 5 20 --threads 1
+    python scripts/eval_translate.py --gray2color /work/runs/g2cbins11 --temperature 1.0
 
 Colourisation: Lab lightness PSNR against the grey input, chroma error against the real
 photo and against leaving it grey, seconds per held-out photo and for a 12 MP photo.
@@ -121,6 +122,9 @@ def main() -> int:
                              "(e.g. 0 5 20)")
     parser.add_argument("--hint-seeds", type=int, default=3, metavar="DRAWS",
                         help="random hint draws per photo and count (default 3)")
+    parser.add_argument("--temperature", type=float,
+                        help="colourisers over ab bins: read them out at this annealed-mean "
+                             "temperature instead of the model's own (a sweep for the card)")
     parser.add_argument("--threads", type=int, default=None)
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
@@ -128,6 +132,11 @@ def main() -> int:
     photos = list_images(Path(args.data) / "holdout", 100)
     report = {}
     colour = [checkpoints.load_model(m, device="cpu") for m in args.gray2color]
+    if args.temperature is not None:
+        for model in colour:
+            if "chroma_bins" in model.config:
+                model.config["chroma_bins"] = {**model.config["chroma_bins"],
+                                               "temperature": args.temperature}
     for name, model in zip(args.gray2color, colour):
         scores = colorize_scores(model, photos, args.work_side)
         if args.hints:
