@@ -68,6 +68,7 @@ class PhotoController(QObject):
 
     def _opened(self, document, path: Path) -> None:
         self.c.replace_document(document, None)
+        self.c.set_view(PHOTO)   # the user opened a photo: show it, not its 64 px stand-in
         photo = document.photo
         self.c.status.emit(f"Opened {path.name} ({photo.width}x{photo.height}); projecting...")
         self.opened.emit(path)

@@ -51,8 +51,7 @@ def test_colour_strokes_on_a_grey_photo_are_colour_hints_until_undone(hint_windo
     c.session.status.connect(statuses.append)
     path = tmp_path / "grey.png"
     Image.fromarray(gray(write_photo(tmp_path / "colour.png"))).save(path)
-    open_photo(qtbot, window, path)
-    qtbot.keyClick(window, Qt.Key_P)                       # the photo view: 40x56 photo
+    open_photo(qtbot, window, path, view="photo")          # the photo view: 40x56 photo
     assert c.view == "photo" and window.canvas.shown_size == (40, 56)
 
     assert panel.current_folder() == Path(tiny_colorizer) and panel.takes_hints()
@@ -102,8 +101,8 @@ def test_the_model_image_view_maps_strokes_one_to_one(hint_window, qtbot):
 
 def test_with_a_photo_open_apply_colourises_the_photo_from_the_model_view(hint_window, qtbot,
                                                                          tmp_path):
-    """The user opens a grey photo and, without switching views, paints on the model image
-    and presses Apply: the result is the whole photo at its size, the hint where it was painted."""
+    """The user opens a grey photo, switches to the model image, paints there and presses
+    Apply: the result is the whole photo at its size, the hint where it was painted."""
     window, panel = hint_window, hint_window.translate
     c = window.controller
     assert panel.apply.text() == "Apply to image"

@@ -20,6 +20,7 @@ def test_the_photo_view_transfer_is_started_by_the_change_not_by_the_display(win
     c.photos.transfers.jobStarted.connect(started.append)
     for _ in range(3):
         c.display_image()   # the image view: nothing to transfer, nothing started
+    paint_and_wait(qtbot, window, [(2, 3), (14, 3)])   # an edit: the image view needs none
     assert started == []
     with qtbot.waitSignal(c.photos.transfers.busyChanged, timeout=EDIT_TIMEOUT,
                           check_params_cb=lambda busy: not busy):

@@ -103,7 +103,7 @@ def test_brush_size_is_shown_in_the_pixels_of_the_view(window, qtbot, tmp_path):
     open_photo(qtbot, window, path)
     model_size = c.toolbox.active.size
     assert box.value() == model_size  # the image view: model pixels
-    qtbot.keyClick(window, Qt.Key_P)
+    qtbot.keyClick(window, Qt.Key_P)   # the photo view
     x, y, side = c.display_geometry()
     scale = side / c.toolbox.image_size
     assert scale > 1 and abs(box.value() - model_size * scale) < 0.051

@@ -55,17 +55,19 @@ def test_a_dropped_photo_is_projected_and_shown(window, qtbot, photo):
     assert np.array_equal(doc.image, generate(c.model.generator(), doc.state.z_start))
     assert c.undo_stack.count() == 0 and not c.dirty
     assert "Projection done" in window.statusBar().currentMessage()
-    assert shown_pixel(window.canvas, 8, 8) == tuple(int(v) for v in doc.image[8, 8])
     assert window.settings.recent_projects[0] == str(photo)
 
-    # The photo view shows the photo itself (nothing edited yet), at its own size.
-    assert window.actions.photo_view.isEnabled()
-    qtbot.keyClick(window, Qt.Key_P)
+    # Opening shows the photo view: the photo itself (nothing edited yet), at its own size.
+    assert window.actions.photo_view.isEnabled() and window.actions.photo_view.isChecked()
     assert c.view == "photo" and window.canvas.shown_size == (PHOTO_WIDTH, PHOTO_HEIGHT)
     pixels = load_rgb(photo)
     assert shown_pixel(window.canvas, 5, 50) == tuple(int(v) for v in pixels[50, 5])
+    # P: the model's image, the projection
     qtbot.keyClick(window, Qt.Key_P)
     assert c.view == "image" and window.canvas.shown_size == (16, 16)
+    assert shown_pixel(window.canvas, 8, 8) == tuple(int(v) for v in doc.image[8, 8])
+    qtbot.keyClick(window, Qt.Key_P)
+    assert c.view == "photo"
 
 
 def test_in_the_photo_view_the_interpolation_slider_plays_the_edit_on_the_photo(window, qtbot,

@@ -63,6 +63,7 @@ def test_the_photo_is_tuned_after_projection_and_edits_use_it(make_window, qtbot
     assert c.doc_model().generator() is tuned.generator and c.model.generator() is not tuned.generator
     # A stroke's edit runs on the tuned generator: under the stroke (rows 0-3; the rest of
     # a fixed photo is kept from before the edit) its result is that generator's image.
+    window.actions.photo_view.trigger()   # opening showed the photo; paint on the model image
     paint_and_wait(qtbot, window, [(1, 2), (15, 2)])
     z = c.doc.state.z_current
     assert np.array_equal(c.doc.image[:4], generate(tuned.generator, z)[:4])

@@ -55,8 +55,13 @@ def write_photo(path, seed: int = 3):
     return scene
 
 
-def open_photo(qtbot, window, path) -> None:
-    """Open a photo and wait until its projection has been refined."""
+def open_photo(qtbot, window, path, view: str = "image") -> None:
+    """Open a photo and wait until its projection has been refined. Opening shows the photo
+    view; the tests then start from `view` ("image": the model's image, as most paint there)."""
     with qtbot.waitSignal(window.controller.photos.projectionFinished, timeout=LOAD_TIMEOUT,
                           check_params_cb=lambda outcome: outcome == "applied"):
         window.files.open_path(path)
+    assert window.controller.view == "photo" and window.actions.photo_view.isChecked()
+    if view != "photo":
+        window.actions.photo_view.trigger()
+    assert window.controller.view == view
