@@ -13,6 +13,7 @@ from ..jobs import Job
 from ..model import history, loading, saved_history
 from ..model.project import ProjectData, export_image, from_document, save_project
 from .retouch import check_upscaled_size
+from .session import PHOTO
 
 
 class ProjectIO:
@@ -57,6 +58,8 @@ class ProjectIO:
             self.modelChanged.emit()
         self.edit_settings = opened.data.settings
         self._replace_document(opened.document, None if recovered else path)
+        if opened.document.photo is not None:
+            self.set_view(PHOTO)   # as opening the photo itself does
         self._restore_steps(opened.steps)
         if recovered:
             self.undo_stack.resetClean()  # recovered work is unsaved work

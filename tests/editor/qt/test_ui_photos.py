@@ -180,13 +180,13 @@ def test_a_project_remembers_its_photo_and_says_when_it_is_missing(window, make_
     assert np.array_equal(state.photo.pixels, saved.photo.pixels)
     assert np.array_equal(state.photo.z_projected, saved.photo.z_projected)
     assert np.array_equal(state.image, saved.image)
-    assert other.actions.photo_view.isEnabled()
+    assert other.actions.photo_view.isEnabled() and other.controller.view == "photo"
 
     photo.unlink()
     third = make_window(project=tmp_path / "photo-edit.manifold", settings_file="third.ini")
     with qtbot.waitSignal(third.controller.projectOpened, timeout=LOAD_TIMEOUT):
         pass
-    assert third.controller.doc.photo is None
+    assert third.controller.doc.photo is None and third.controller.view == "image"
     assert any("photo.png" in text and "could not be opened" in text
                for text in third.prompter.informed)
     assert np.array_equal(third.controller.doc.image, saved.image)
