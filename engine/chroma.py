@@ -63,11 +63,44 @@ def hints_from_points(height: int, width: int, points) -> np.ndarray:
     return hints
 
 
-def sample_hints(lab: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-    """Training hints from the photo's own chroma: HxWx3 (a, b, mask)."""
+# With strokes (train --hint-strokes), half the items given hints get painted strokes
+# instead of dots: short polylines, a few pixels wide, each in the photo's mean colour under
+# it, as a user paints with the Colour brush.
+STROKE_SHARE = 0.5
+STROKE_MAX = 3
+STROKE_WIDTHS = (1, 2, 3, 4, 6)
+STROKE_REACH = 0.25   # of the crop's side: how far a stroke's next point may go
+
+
+def sample_stroke_hints(lab: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """1-3 painted strokes, each one colour: the photo's mean ab under it."""
     h, w = lab.shape[:2]
     hints = empty_hints(h, w)
-    count = 0 if rng.random() < NO_HINT_SHARE else min(HINT_MAX, int(rng.geometric(HINT_P)))
+    reach = STROKE_REACH * min(h, w)
+    for _ in range(int(rng.integers(1, STROKE_MAX + 1))):
+        points = [np.array([rng.uniform(0, w - 1), rng.uniform(0, h - 1)])]
+        for _ in range(int(rng.integers(1, 4))):
+            step = rng.uniform(-reach, reach, 2)
+            points.append(np.clip(points[-1] + step, 0, [w - 1, h - 1]))
+        mask = np.zeros((h, w), np.uint8)
+        cv2.polylines(mask, [np.round(np.array(points)).astype(np.int32)], False, 1,
+                      int(rng.choice(STROKE_WIDTHS)))
+        covered = mask > 0
+        hints[covered, :2] = lab[covered, 1:].mean(0) / AB_SCALE
+        hints[covered, 2] = 1.0
+    return hints
+
+
+def sample_hints(lab: np.ndarray, rng: np.random.Generator, strokes: bool = False) -> np.ndarray:
+    """Training hints from the photo's own chroma: HxWx3 (a, b, mask); with `strokes`, some
+    items get painted strokes instead of dots."""
+    h, w = lab.shape[:2]
+    hints = empty_hints(h, w)
+    if rng.random() < NO_HINT_SHARE:
+        return hints
+    if strokes and rng.random() < STROKE_SHARE:
+        return sample_stroke_hints(lab, rng)
+    count = min(HINT_MAX, int(rng.geometric(HINT_P)))
     for _ in range(count):
         side = int(rng.choice(HINT_SIDES))
         top, left = int(rng.integers(0, h - side + 1)), int(rng.integers(0, w - side + 1))

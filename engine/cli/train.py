@@ -55,6 +55,9 @@ def register(subparsers) -> None:
     p.add_argument("--chroma-bins", action="store_true",
                    help="pix2pix --pairs gray: predict a distribution over ab colour bins "
                         "(cross-entropy, annealed mean; Zhang et al. 2016) instead of ab")
+    p.add_argument("--hint-strokes", action="store_true",
+                   help="pix2pix --pairs gray: half the hinted crops get painted strokes of one "
+                        "colour instead of dots (engine.chroma.sample_stroke_hints)")
     p.add_argument("--scale", type=int, default=4, choices=(2, 4), help="sr: upscaling factor")
     p.add_argument("--adversarial", action="store_true",
                    help="sr: add a PatchGAN loss over the second half of training")
@@ -87,7 +90,8 @@ def options_from_args(args: argparse.Namespace) -> TrainOptions:
         data=args.data, data_b=args.data_b, out=args.out, preset=args.preset, size=args.size,
         iters=args.iters, batch=args.batch, width=args.width, blocks=args.blocks,
         z_dim=args.z_dim, arch=args.arch, local_diversity=args.local_diversity, lr=args.lr, loss=args.loss, upsample=args.upsample, augment=args.augment, model=args.model, init=args.init,
-        pairs=args.pairs, chroma_bins=args.chroma_bins, scale=args.scale,
+        pairs=args.pairs, chroma_bins=args.chroma_bins, hint_strokes=args.hint_strokes,
+        scale=args.scale,
         adversarial=args.adversarial, seed=args.seed,
         device=args.device, resume=args.resume, force=args.force,
         sample_every=args.sample_every, log_every=args.log_every,

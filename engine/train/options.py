@@ -80,6 +80,7 @@ class TrainOptions:
     init: str | None = None            # gan: start from this gan model's matching weights
     pairs: str | None = None           # pix2pix: edges, gray, folder or sidebyside
     chroma_bins: bool = False          # pix2pix --pairs gray: predict ab bins (engine.chroma_bins)
+    hint_strokes: bool = False         # pix2pix --pairs gray: painted strokes among the hints
     scale: int = 4                     # sr
     adversarial: bool = False          # sr: PatchGAN fine-tune over the second half
     seed: int = 0
@@ -166,13 +167,15 @@ def _check_common(kind: str, o: TrainOptions) -> None:
             raise UserError(f"pix2pix needs --pairs: one of {', '.join(PAIR_MODES)}")
         if o.pairs not in PAIR_MODES:
             raise UserError(f"--pairs must be one of {', '.join(PAIR_MODES)}, got {o.pairs!r}")
-        if o.chroma_bins and o.pairs != "gray":
-            raise UserError("--chroma-bins is for a colouriser: pix2pix --pairs gray")
+        if (o.chroma_bins or o.hint_strokes) and o.pairs != "gray":
+            raise UserError("--chroma-bins and --hint-strokes are for a colouriser: "
+                            "pix2pix --pairs gray")
         if o.pairs == "folder" and not o.data_b:
             raise UserError("--pairs folder needs --data-b: the folder of target images "
                             "with the same file names as --data")
-    if o.chroma_bins and kind != "pix2pix":
-        raise UserError("--chroma-bins is for a colouriser: pix2pix --pairs gray")
+    if (o.chroma_bins or o.hint_strokes) and kind != "pix2pix":
+        raise UserError("--chroma-bins and --hint-strokes are for a colouriser: "
+                        "pix2pix --pairs gray")
     if kind == "cyclegan" and not o.data_b:
         raise UserError("cyclegan needs --data-b: the folder of domain-B images")
     if not o.out and kind != "encoder":

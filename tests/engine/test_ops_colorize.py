@@ -227,3 +227,32 @@ def test_a_wide_hint_stroke_gets_its_own_colour_not_an_overshoot():
     want = rgb_to_lab(np.array([[blue]], np.uint8))[0, 0, 1:]
     got = np.median(ab[15:25, 40:150].reshape(-1, 2), 0)
     assert np.abs(got - want).max() < 0.5 * np.abs(want).max()
+
+
+def test_training_strokes_are_painted_lines_each_in_the_photos_mean_colour_under_it():
+    """train --hint-strokes: some hinted crops get 1-3 strokes of one colour each (the photo's
+    mean chroma under the stroke), as a user paints; without it the hints stay dots."""
+    from engine.chroma import STROKE_MAX, sample_stroke_hints
+    lab = rgb_to_lab(scene(96, 160))
+    rng = np.random.default_rng(1)
+    for _ in range(30):
+        hints = sample_stroke_hints(lab, rng)
+        mask = hints[..., 2] > 0
+        assert 3 <= mask.sum() and hints[~mask].max() == 0
+        colours = np.unique(hints[mask, :2].round(5), axis=0)
+        assert 1 <= len(colours) <= STROKE_MAX
+        if len(colours) == 1:   # one stroke (or strokes painted over each other): its mean
+            assert np.abs(colours[0] * AB_SCALE - lab[mask, 1:].mean(0)).max() < 1e-3
+    stroked = [sample_hints(lab, np.random.default_rng(i), strokes=True) for i in range(200)]
+    plain = [sample_hints(lab, np.random.default_rng(i)) for i in range(200)]
+    def widest_colour(hints):   # pixels of the most used hint colour: a dot's patch is <= 5x5
+        mask = hints[..., 2] > 0
+        if not mask.any():
+            return 0
+        _, counts = np.unique(hints[mask, :2].round(5), axis=0, return_counts=True)
+        return int(counts.max())
+
+    assert max(widest_colour(h) for h in plain) <= 25
+    hinted = sum(h[..., 2].any() for h in stroked)
+    painted = sum(widest_colour(h) > 25 for h in stroked)
+    assert 0.2 * hinted < painted < 0.7 * hinted     # up to half (thin short strokes are small)

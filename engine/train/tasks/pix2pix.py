@@ -115,7 +115,8 @@ class Pix2PixTask(Task):
     def colour_pair(self, rgb: np.ndarray, rng) -> tuple[np.ndarray, np.ndarray]:
         """float32 CHW (L + hints, ab target) of an RGB crop; hints only with an rng."""
         lab = rgb_to_lab(rgb)
-        hints = sample_hints(lab, rng) if rng is not None else empty_hints(*lab.shape[:2])
+        hints = sample_hints(lab, rng, self.o.hint_strokes) if rng is not None \
+            else empty_hints(*lab.shape[:2])
         net_in = np.concatenate([net_lightness(lab[..., :1]), hints], axis=2)
         return net_in.transpose(2, 0, 1).copy(), net_chroma(lab[..., 1:]).transpose(2, 0, 1).copy()
 
@@ -212,7 +213,8 @@ class Pix2PixTask(Task):
                                extra={"input_transform": self.transform}
                                | ({"output": "lab_ab", "hints": True} if self.colour else {})
                                | ({"chroma_bins": chroma_bins.config_entry()}
-                                  if self.bins is not None else {}))
+                                  if self.bins is not None else {})
+                               | ({"hint_strokes": True} if self.o.hint_strokes else {}))
 
 
 def _lab_rgb(net_l: np.ndarray, net_ab: np.ndarray) -> np.ndarray:
