@@ -86,11 +86,11 @@ class TranslationController(QObject):
         hinted = direction == "ab"
         if doc.photo is not None:
             photo, strokes = doc.photo, doc.strokes
-            count = self._hint_count(folder) if hinted else 0
+            takes_hints = hinted and translator_traits(folder).takes_hints
+            count = len(color_strokes(strokes)) if takes_hints else 0
             # A model that takes hints gets the photo as it is (retouches included), its
             # colour strokes as hints: the edit those strokes made would change its lightness.
-            image = photo.pixels if hinted and translator_traits(folder).takes_hints \
-                else self.photo_result()
+            image = photo.pixels if takes_hints else self.photo_result()
 
             def hints(picture):
                 height, width = picture.shape[:2]
@@ -111,13 +111,6 @@ class TranslationController(QObject):
             done, result, f"translated_{name}.png")))
         self.c.status.emit(f"Translating{what} with {name}{with_hints}...")
         return job
-
-    def _hint_count(self, folder) -> int:
-        """How many colour strokes a colourising model at `folder` would take as hints."""
-        doc = self.c.doc
-        if doc is None or not translator_traits(folder).takes_hints:
-            return 0
-        return len(color_strokes(doc.strokes))
 
     def hints(self, folder, image: np.ndarray) -> tuple[np.ndarray | None, int]:
         """The document's colour strokes as colour hints on `image` (what the pad shows) when

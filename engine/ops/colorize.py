@@ -139,25 +139,16 @@ def sparse_hint_pixels(hit: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return np.r_[small_ys, big_ys], np.r_[small_xs, big_xs]
 
 
-def thinned(hit: np.ndarray, cell: int | None = None) -> tuple[np.ndarray, np.ndarray]:
-    """(rows, columns) of one pixel of `hit` per cell x cell cell that has any: the one
-    nearest the centre of what the cell holds (cell: HINT_CELL unless given)."""
-    cell = cell or HINT_CELL
+def thinned(hit: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(rows, columns) of one pixel of `hit` per HINT_CELL x HINT_CELL cell that has any: the
+    one nearest the cell's centre."""
     ys, xs = np.nonzero(hit)
-    if len(ys) == 0:
-        return ys, xs
-    cells = (ys // cell) * ((hit.shape[1] + cell - 1) // cell) + xs // cell
-    order = np.argsort(cells, kind="stable")
-    ys, xs, cells = ys[order], xs[order], cells[order]
-    starts = np.flatnonzero(np.r_[True, cells[1:] != cells[:-1]])
-    counts = np.diff(np.r_[starts, len(cells)])
-    cy = np.add.reduceat(ys, starts) / counts
-    cx = np.add.reduceat(xs, starts) / counts
-    owner = np.repeat(np.arange(len(starts)), counts)
-    distance = (ys - cy[owner]) ** 2 + (xs - cx[owner]) ** 2
-    best = np.lexsort((distance, owner))
-    first = best[np.r_[True, owner[best][1:] != owner[best][:-1]]]
-    return ys[first], xs[first]
+    cells = (ys // HINT_CELL) * (hit.shape[1] // HINT_CELL + 1) + xs // HINT_CELL
+    centre = (HINT_CELL - 1) / 2
+    distance = (ys % HINT_CELL - centre) ** 2 + (xs % HINT_CELL - centre) ** 2
+    order = np.lexsort((distance, cells))
+    _, first = np.unique(cells[order], return_index=True)
+    return ys[order[first]], xs[order[first]]
 
 
 def predict_chroma(model: Model, net: torch.nn.Module, L8: np.ndarray, image: np.ndarray,
