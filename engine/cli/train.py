@@ -58,6 +58,9 @@ def register(subparsers) -> None:
     p.add_argument("--hint-strokes", action="store_true",
                    help="pix2pix --pairs gray: half the hinted crops get painted strokes of one "
                         "colour instead of dots (engine.chroma.sample_stroke_hints)")
+    p.add_argument("--ema", action="store_true",
+                   help="pix2pix: also keep an exponential moving average of the generator's "
+                        "weights (half-life 10,000 images); the model uses it")
     p.add_argument("--scale", type=int, default=4, choices=(2, 4), help="sr: upscaling factor")
     p.add_argument("--adversarial", action="store_true",
                    help="sr: add a PatchGAN loss over the second half of training")
@@ -91,7 +94,7 @@ def options_from_args(args: argparse.Namespace) -> TrainOptions:
         iters=args.iters, batch=args.batch, width=args.width, blocks=args.blocks,
         z_dim=args.z_dim, arch=args.arch, local_diversity=args.local_diversity, lr=args.lr, loss=args.loss, upsample=args.upsample, augment=args.augment, model=args.model, init=args.init,
         pairs=args.pairs, chroma_bins=args.chroma_bins, hint_strokes=args.hint_strokes,
-        scale=args.scale,
+        ema=args.ema, scale=args.scale,
         adversarial=args.adversarial, seed=args.seed,
         device=args.device, resume=args.resume, force=args.force,
         sample_every=args.sample_every, log_every=args.log_every,

@@ -47,7 +47,7 @@ def translator(model: Model, direction: str) -> torch.nn.Module:
     if model.kind == ModelKind.PIX2PIX:
         if direction != "ab":
             raise UserError(f"model '{model.name}' is a pix2pix model: it only translates a->b")
-        return model.net("generator")
+        return model.generator()   # the EMA weights where the run kept them (train --ema)
     return model.net("generator_" + direction)
 
 

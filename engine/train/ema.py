@@ -26,3 +26,23 @@ def update_ema(ema: nn.Module, net: nn.Module, images_seen: int, batch: int,
         p_ema.lerp_(p.detach(), 1.0 - beta)
     for b_ema, b in zip(ema.buffers(), net.buffers()):
         b_ema.copy_(b)
+
+
+@torch.no_grad()
+def recalibrate_batchnorm(net: nn.Module, batches) -> None:
+    """Replace every batch-norm layer's running statistics by their plain average over
+    `batches` (inputs run through `net` in training mode); the net's mode is restored."""
+    norms = [m for m in net.modules() if isinstance(m, nn.modules.batchnorm._BatchNorm)]
+    if not norms:
+        return
+    momenta = [m.momentum for m in norms]
+    for m in norms:
+        m.reset_running_stats()
+        m.momentum = None   # cumulative average
+    was_training = net.training
+    net.train()
+    for x in batches:
+        net(x)
+    for m, momentum in zip(norms, momenta):
+        m.momentum = momentum
+    net.train(was_training)

@@ -81,6 +81,7 @@ class TrainOptions:
     pairs: str | None = None           # pix2pix: edges, gray, folder or sidebyside
     chroma_bins: bool = False          # pix2pix --pairs gray: predict ab bins (engine.chroma_bins)
     hint_strokes: bool = False         # pix2pix --pairs gray: painted strokes among the hints
+    ema: bool = False                  # pix2pix: keep a weight average of the generator and use it
     scale: int = 4                     # sr
     adversarial: bool = False          # sr: PatchGAN fine-tune over the second half
     seed: int = 0
@@ -173,6 +174,9 @@ def _check_common(kind: str, o: TrainOptions) -> None:
         if o.pairs == "folder" and not o.data_b:
             raise UserError("--pairs folder needs --data-b: the folder of target images "
                             "with the same file names as --data")
+    if o.ema and kind != "pix2pix":
+        raise UserError("--ema is for pix2pix training (gan training always keeps an EMA "
+                        "generator)")
     if (o.chroma_bins or o.hint_strokes) and kind != "pix2pix":
         raise UserError("--chroma-bins and --hint-strokes are for a colouriser: "
                         "pix2pix --pairs gray")

@@ -107,6 +107,23 @@ def test_a_colouriser_over_ab_bins_trains_without_a_discriminator(data, tmp_path
                                         pairs="edges", chroma_bins=True, iters=2))
 
 
+def test_pix2pix_with_ema_ships_an_average_that_translating_uses(data, tmp_path):
+    from engine.ops.translate import translator
+    folder = run_training("pix2pix", options(tmp_path / "e", data=str(data["a"]), size=32,
+                                             pairs="gray", ema=True, iters=20, lr=1e-3))
+    model = checkpoints.load_model(folder)
+    assert set(model.networks) == {"generator", "generator_ema", "discriminator"}
+    raw, ema = model.net("generator").state_dict(), model.net("generator_ema").state_dict()
+    weights = [k for k in raw if k.endswith("weight")]
+    assert not all(torch.allclose(raw[k].float(), ema[k].float()) for k in weights)
+    stats = [k for k in raw if k.endswith("running_mean")]
+    assert stats and not all(torch.allclose(raw[k].float(), ema[k].float()) for k in stats)
+    assert translator(model, "ab") is model.net("generator_ema")
+    with pytest.raises(UserError, match="--ema is for pix2pix"):
+        run_training("sr", options(tmp_path / "s", data=str(data["a"]), size=32, ema=True,
+                                   iters=1))
+
+
 def test_colouriser_distance_is_the_euclidean_chroma_error_per_pixel():
     target = torch.zeros(1, 2, 2, 2)
     fake = target.clone()

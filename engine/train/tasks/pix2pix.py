@@ -30,6 +30,7 @@ from ...imaging import grid, resize, to_tensor, to_uint8
 from ...nets.translators import PatchGANConfig, UNetConfig, patchgan_layers_for
 from ...pairs import make_input
 from ..data import BatchOrder, apply_crop, item_rng, random_square_crop
+from ..ema import make_ema, recalibrate_batchnorm, update_ema
 from ..losses import d_loss, g_loss
 from .base import Task
 
@@ -39,6 +40,7 @@ RECONSTRUCTION_WEIGHT = 100.0   # of L1 (RGB) or of the chroma distance (colouri
 COLOR_DEPTH = 5
 COLOR_CROP_AREA = (0.25, 1.0)
 COLOR_ADV_WEIGHT = 0.25
+EMA_CALIBRATION_BATCHES = 32   # train --ema: batches that measure the EMA's batch-norm statistics
 
 
 def chroma_distance(fake: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
@@ -103,6 +105,10 @@ class Pix2PixTask(Task):
         lr = o.lr or 2e-4
         self.optimizers = {name: self.adam(net.parameters(), lr)
                            for name, net in self.networks.items()}
+        self.g_ema = None
+        if o.ema:   # made after --init, so the average starts from the initial weights
+            self.g_ema = make_ema(self.g)
+            self.networks["generator_ema"] = self.g_ema
         shown = [self.pair(i, None) for i in range(min(6, len(self.pairs)))]
         if self.colour:
             shown = [self.colour_pair(b, None) for _, b in shown]
@@ -140,23 +146,24 @@ class Pix2PixTask(Task):
         a = apply_crop(a, crop, self.size) if a is not None else make_input(self.transform, b, rng)
         return a, b
 
-    def step(self, iteration: int) -> dict[str, float]:
-        indices, seed = self.orders["pairs"].next()
+    def batch(self, indices: np.ndarray, seed: int) -> tuple[torch.Tensor, torch.Tensor]:
+        """(input, target) tensors of this process's part of a batch of pairs."""
         if self.colour:
             pairs = []
             for pos, k in self.my_part(indices):
                 rng = item_rng(seed, pos)
                 pairs.append(self.colour_pair(self.pair(int(k), rng)[1], rng))
-            a = torch.from_numpy(np.stack([p[0] for p in pairs])).to(self.ctx.device)
-            b = torch.from_numpy(np.stack([p[1] for p in pairs])).to(self.ctx.device)
-            cond = a[:, :1]   # D judges colour for this lightness, not for the hints
-            if self.bins is not None:
-                return self.bins_step(a, b)
-        else:
-            pairs = [self.pair(int(k), item_rng(seed, pos)) for pos, k in self.my_part(indices)]
-            a = to_tensor(np.stack([p[0] for p in pairs]), self.ctx.device)
-            b = to_tensor(np.stack([p[1] for p in pairs]), self.ctx.device)
-            cond = a
+            return (torch.from_numpy(np.stack([p[0] for p in pairs])).to(self.ctx.device),
+                    torch.from_numpy(np.stack([p[1] for p in pairs])).to(self.ctx.device))
+        pairs = [self.pair(int(k), item_rng(seed, pos)) for pos, k in self.my_part(indices)]
+        return (to_tensor(np.stack([p[0] for p in pairs]), self.ctx.device),
+                to_tensor(np.stack([p[1] for p in pairs]), self.ctx.device))
+
+    def step(self, iteration: int) -> dict[str, float]:
+        a, b = self.batch(*self.orders["pairs"].next())
+        if self.bins is not None:
+            return self.after_step(iteration, self.bins_step(a, b))
+        cond = a[:, :1] if self.colour else a   # a colouriser's D judges colour for the lightness, not the hints
         fake = self.g(a)
         loss_d = 0.5 * d_loss("nonsat", self.d(torch.cat([cond, b], 1)),
                               self.d(torch.cat([cond, fake.detach()], 1)))
@@ -173,7 +180,14 @@ class Pix2PixTask(Task):
             metrics = {"l1": l1.item()}
         self.d.requires_grad_(True)
         self.sync_buffers(self.g, self.d)
-        return {"loss_d": loss_d.item(), "loss_g_adv": adv.item(), **metrics}
+        return self.after_step(iteration, {"loss_d": loss_d.item(), "loss_g_adv": adv.item(),
+                                           **metrics})
+
+    def after_step(self, iteration: int, metrics: dict[str, float]) -> dict[str, float]:
+        if self.g_ema is not None:
+            update_ema(self.g_ema, self.g, (iteration + 1) * self.o.batch, self.o.batch,
+                       self.o.ema_half_life)
+        return metrics
 
     def bins_step(self, a: torch.Tensor, b: torch.Tensor) -> dict[str, float]:
         logits = self.g(a)
@@ -187,10 +201,12 @@ class Pix2PixTask(Task):
 
     @torch.no_grad()
     def samples(self) -> np.ndarray:
-        """Rows: input, output, target."""
-        self.g.eval()
-        out = self.g(self.sample_a)
-        self.g.train()
+        """Rows: input, output (of the EMA generator where there is one), target."""
+        g = self.g_ema or self.g
+        was_training = g.training
+        g.eval()
+        out = g(self.sample_a)
+        g.train(was_training)
         if self.bins is not None:
             out = chroma_bins.decode(out, self.bins, chroma_bins.TEMPERATURE,
                                      self.sample_a.shape[-2:])
@@ -203,10 +219,23 @@ class Pix2PixTask(Task):
         rows = torch.cat([self.sample_a, out, self.sample_b])
         return grid(to_uint8(rows), columns=len(self.sample_a))
 
+    @torch.no_grad()
+    def calibrate_ema(self) -> None:
+        """The EMA weights carry the raw generator's batch-norm statistics, which belong to
+        other weights: measure their own on fixed training batches before exporting."""
+        rng = np.random.default_rng(self.o.seed + 777)
+        batches = []
+        for _ in range(EMA_CALIBRATION_BATCHES):
+            indices = rng.integers(0, len(self.pairs), self.o.batch)
+            batches.append(self.batch(indices, int(rng.integers(2 ** 31)))[0])
+        recalibrate_batchnorm(self.g_ema, batches)
+
     def exported(self):
         return dict(self.networks)
 
     def export(self, folder: Path, training: dict, info: dict) -> None:
+        if self.g_ema is not None:
+            self.calibrate_ema()
         checkpoints.save_model(folder, "pix2pix", self.exported(), training=training,
                                card=self.card(folder, info), description=self.summary,
                                dtype=self.weights_dtype(),
