@@ -57,7 +57,7 @@ class Canvas(QWidget):
         self._zoom = 1.0
         self._fit = True
         self._offset = QPointF(0, 0)
-        self._smooth = False
+        self._smooth = True   # a 64 px image enlarged reads as a picture, not as blocks
         self._show_edits = True
         self._space = False
         self._pan_from: QPointF | None = None

@@ -95,7 +95,7 @@ class AppSettings:
 
     @property
     def smooth(self) -> bool:
-        return self._get("view/smooth", False, bool)
+        return self._get("view/smooth", True, bool)
 
     @smooth.setter
     def smooth(self, value: bool) -> None:

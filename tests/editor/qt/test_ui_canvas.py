@@ -64,5 +64,8 @@ def test_show_edits_and_smooth_toggles(window, qtbot):
     assert canvas._show_edits
     qtbot.keyClick(window, Qt.Key_H)
     assert not canvas._show_edits
+    assert canvas._smooth   # smooth by default: a 64 px image enlarged reads as a picture
+    window.actions.smooth.trigger()
+    assert not canvas._smooth
     window.actions.smooth.trigger()
     assert canvas._smooth
