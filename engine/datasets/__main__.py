@@ -2,7 +2,9 @@
 python -m engine.datasets layered --outdoor DIR --out DIR [--count N] [--seed S] [--grounds F] [--objects F] [--object-scenes F]
     [--blue-skies F]
 python -m engine.datasets domains --outdoor DIR --out DIR [--set train64] [--tile PX]
-python -m engine.datasets extras --out DIR     (3 more held-out photos from Python wheels)"""
+python -m engine.datasets extras --out DIR     (3 more held-out photos from Python wheels)
+python -m engine.datasets registry --out DIR [--n64 N] [--n256 N] [--seed S] [--debs DIR]
+    (125 more photos from other Debian packages, 13 of them held out)"""
 
 from __future__ import annotations
 
@@ -60,6 +62,18 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "extras", help="more held-out photos for evaluation (the sample photos of Python wheels)"
     )
     extras.add_argument("--out", required=True, help="output folder (keep it outside the repo)")
+    registry = recipes.add_parser(
+        "registry", help="crops of the photographs found in other Debian packages "
+                         "(engine/datasets/registry_sources.py)"
+    )
+    registry.add_argument("--out", required=True, help="output folder (keep it outside the repo)")
+    registry.add_argument("--n64", type=_non_negative, default=12000, help="64x64 training crops")
+    registry.add_argument("--n256", type=_non_negative, default=3000, help="256x256 training crops")
+    registry.add_argument("--n-holdout64", type=_non_negative, default=200,
+                          help="64x64 crops from the held-out photos")
+    registry.add_argument("--seed", type=int, default=0)
+    registry.add_argument("--debs", help="folder with already downloaded .deb files (no download)")
+    registry.add_argument("--workers", type=int, default=None, help="processes (default: up to 2)")
     return parser.parse_args(argv)
 
 
@@ -101,11 +115,17 @@ def main(argv: list[str] | None = None) -> int:
             manifest = build_extras(args.out)
             print(f"done in {time.monotonic() - started:.0f} s: holdout {len(manifest['photos'])}")
             return 0
-        from engine.datasets.outdoor import build_outdoor  # numpy/Pillow only when needed
-        manifest = build_outdoor(
-            args.out, n64=args.n64, n256=args.n256, seed=args.seed, debs_dir=args.debs,
-            n_holdout64=args.n_holdout64, n_scenes256=args.n_scenes256, workers=args.workers,
-        )
+        if args.recipe == "registry":
+            from engine.datasets.registry import build_registry
+            manifest = build_registry(args.out, n64=args.n64, n256=args.n256,
+                                      n_holdout64=args.n_holdout64, seed=args.seed,
+                                      debs_dir=args.debs, workers=args.workers)
+        else:
+            from engine.datasets.outdoor import build_outdoor  # numpy/Pillow only when needed
+            manifest = build_outdoor(
+                args.out, n64=args.n64, n256=args.n256, seed=args.seed, debs_dir=args.debs,
+                n_holdout64=args.n_holdout64, n_scenes256=args.n_scenes256, workers=args.workers,
+            )
     except UserError as e:
         print(f"error: {e}", file=sys.stderr)
         return 1
