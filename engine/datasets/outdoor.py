@@ -246,14 +246,25 @@ def resolve_sources(
         if not path.is_file():
             progress(f"warning: {source.package} has no {source.path}; skipped")
             continue
-        matches = file_sha256(path) == source.sha256
-        if not matches:
-            progress(f"warning: {source.name} differs from the vetted file (sha256); using it anyway")
-        photos.append(Photo(source.name, path, source.holdout))
-        records.append({**asdict(source), "sha256_matches": matches})
+        photo, record = vetted_photo(source, path, file_sha256(path), progress)
+        photos.append(photo)
+        records.append(record)
+    require_training_photos(photos)
+    return photos, records
+
+
+def vetted_photo(source, path: Path, digest: str, progress: Progress) -> tuple[Photo, dict]:
+    """The photo at `path` and its manifest record; a checksum other than the vetted
+    file's is reported and flagged, not fatal (another release may recompress it)."""
+    matches = digest == source.sha256
+    if not matches:
+        progress(f"warning: {source.name} differs from the vetted file (sha256); using it anyway")
+    return Photo(source.name, path, source.holdout), {**asdict(source), "sha256_matches": matches}
+
+
+def require_training_photos(photos: Sequence[Photo]) -> None:
     if not any(not p.holdout for p in photos):
         raise DatasetError("none of the training photos were found in the unpacked packages")
-    return photos, records
 
 
 def file_sha256(path: Path) -> str:

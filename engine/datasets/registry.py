@@ -11,15 +11,15 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from dataclasses import asdict
 from pathlib import Path
 
 from engine import atomic
-from engine.datasets.outdoor import (DatasetError, Photo, Progress, build_crop_sets,
-                                     default_workers, download_debs, ensure_writable_dir,
-                                     file_sha256, find_debs, make_manifest, unpack_debs)
+from engine.datasets.outdoor import (Photo, Progress, build_crop_sets, default_workers,
+                                     download_debs, ensure_writable_dir, file_sha256, find_debs,
+                                     make_manifest, require_training_photos, unpack_debs,
+                                     vetted_photo)
 from engine.datasets.qt_resources import read_member
-from engine.datasets.registry_sources import PACKAGES, REGISTRY_PHOTOS, RegistryPhoto
+from engine.datasets.registry_sources import REGISTRY_PHOTOS, RegistryPhoto
 
 
 def build_registry(out_dir: str | os.PathLike, n64: int = 12000, n256: int = 3000,
@@ -66,11 +66,8 @@ def locate_photos(sources, unpacked: dict[str, Path], photo_dir: Path,
                 atomic.write_bytes(path, data)
         else:
             digest = file_sha256(path)
-        matches = digest == source.sha256
-        if not matches:
-            progress(f"warning: {source.name} differs from the vetted file (sha256); using it anyway")
-        photos.append(Photo(source.name, path, source.holdout))
-        records.append({**asdict(source), "sha256_matches": matches})
-    if not any(not p.holdout for p in photos):
-        raise DatasetError("none of the training photos were found in the unpacked packages")
+        photo, record = vetted_photo(source, path, digest, progress)
+        photos.append(photo)
+        records.append(record)
+    require_training_photos(photos)
     return photos, records
