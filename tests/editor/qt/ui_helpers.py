@@ -36,9 +36,15 @@ def paint_and_wait(qtbot, window, points, timeout=EDIT_TIMEOUT) -> list[str]:
 
 
 def shown_pixel(canvas, x: int, y: int) -> tuple[int, int, int]:
-    """The colour the pad shows at the centre of image pixel (x, y)."""
+    """The colour the pad shows at the centre of image pixel (x, y), read with smooth
+    scaling off so that it is that pixel's own colour, not a blend with its neighbours."""
     point = widget_point(canvas, x + 0.5, y + 0.5)
-    return canvas.grab().toImage().pixelColor(point).getRgb()[:3]
+    smooth = canvas._smooth
+    canvas.set_smooth(False)
+    try:
+        return canvas.grab().toImage().pixelColor(point).getRgb()[:3]
+    finally:
+        canvas.set_smooth(smooth)
 
 
 PHOTO_WIDTH, PHOTO_HEIGHT = 40, 56
