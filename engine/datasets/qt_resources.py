@@ -23,26 +23,30 @@ class ResourceError(UserError):
     """The resource file is damaged or lacks the member asked for."""
 
 
-def read_member(rcc: str | Path, member: str) -> bytes:
-    """The bytes of `member` ('a/b/c.webp', as after ':/' in Qt) inside the file `rcc`."""
-    data = Path(rcc).read_bytes()
-    try:
-        return _Resources(data, Path(rcc).name).read(member)
-    except (struct.error, IndexError, UnicodeDecodeError, zlib.error) as e:
-        raise ResourceError(f"{Path(rcc).name} is not a readable Qt resource file ({e})") from None
+class QtResources:
+    """One resource file, read once; `read` takes any number of members out of it."""
 
-
-class _Resources:
-    def __init__(self, data: bytes, label: str):
+    def __init__(self, rcc: str | Path):
+        data, label = Path(rcc).read_bytes(), Path(rcc).name
         if data[:4] != b"qres":
             raise ResourceError(f"{label} is not a Qt resource file (no 'qres' header)")
         self.data, self.label = data, label
-        version, self.tree, self.payload, self.names = struct.unpack(">IIII", data[4:20])
+        try:
+            version, self.tree, self.payload, self.names = struct.unpack(">IIII", data[4:20])
+        except struct.error:
+            raise ResourceError(f"{label} is not a readable Qt resource file (cut short)") from None
         if version not in (1, 2, 3):
             raise ResourceError(f"{label}: Qt resource format {version} is not supported")
         self.node_size = 14 if version == 1 else 22   # 2 and 3 add a modification time
 
     def read(self, member: str) -> bytes:
+        """The bytes of `member` ('a/b/c.webp', as after ':/' in Qt)."""
+        try:
+            return self._read(member)
+        except (struct.error, IndexError, UnicodeDecodeError, zlib.error) as e:
+            raise ResourceError(f"{self.label} is not a readable Qt resource file ({e})") from None
+
+    def _read(self, member: str) -> bytes:
         node = 0
         for part in [p for p in member.strip("/").split("/") if p]:
             node = self._child(node, part)

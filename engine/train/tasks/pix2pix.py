@@ -163,7 +163,8 @@ class Pix2PixTask(Task):
         a, b = self.batch(*self.orders["pairs"].next())
         if self.bins is not None:
             return self.after_step(iteration, self.bins_step(a, b))
-        cond = a[:, :1] if self.colour else a   # a colouriser's D judges colour for the lightness, not the hints
+        # A colouriser's D judges colour for the lightness, not for the hints.
+        cond = a[:, :1] if self.colour else a
         fake = self.g(a)
         loss_d = 0.5 * d_loss("nonsat", self.d(torch.cat([cond, b], 1)),
                               self.d(torch.cat([cond, fake.detach()], 1)))
@@ -202,7 +203,7 @@ class Pix2PixTask(Task):
     @torch.no_grad()
     def samples(self) -> np.ndarray:
         """Rows: input, output (of the EMA generator where there is one), target."""
-        g = self.g_ema or self.g
+        g = self.g_ema if self.g_ema is not None else self.g
         was_training = g.training
         g.eval()
         out = g(self.sample_a)
