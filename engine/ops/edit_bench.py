@@ -9,7 +9,9 @@ Every edit runs the real edit op with the given settings (the editor's defaults)
   16x16 thumbnails) to the nearest of a subsample of the training crops; the same two for
   plain samples and held-out crops as the yardstick.
 - Hints: on held-out crops, short strokes coloured from the crop, from random starts; PSNR
-  of the result against the crop, beside the flat fill of the hint colours.
+  of the result against the crop, beside the flat fill of the hint colours, the closest of
+  the returned candidates (the user's best pick) and the crop's own projection (the latent
+  search sees every pixel: about the most any edit from hints can reach on this model).
 - Sketch lines, from random starts: mean gradient within 1 px of the line over the image's
   mean gradient, beside the same for plain samples.
 - Warps, on a fixed sample: mean abs difference (grey levels) between the destination box
@@ -44,6 +46,7 @@ from .generate import generate, random_z
 from .keep import free_region
 from .locality import local_reach
 from .metrics import psnr
+from .project import project
 from .types import EditConstraints, EditResult, EditSettings
 
 MET = 40.0           # a stroke is met when its miss is below this (RGB distance, 0-255)
@@ -173,12 +176,29 @@ def _hint_rows(bench: _Bench, hint_crops: np.ndarray, hint_strokes: int) -> Oper
         constraints = P.color_constraints(P.hint_strokes(crop, hint_strokes, rng), bench.size)
         result = yield from bench.edit(constraints, None, f"hints {i + 1}", 100 + i)
         flat = P.flat_fill(constraints)
+        ceiling = yield from _projection(bench, crop, f"hints {i + 1}: projection")
         rows.append({"psnr": round(psnr(result.images[0], crop), 2),
-                     "flat": round(psnr(flat, crop), 2)})
+                     "flat": round(psnr(flat, crop), 2),
+                     "best_candidate": round(max(psnr(image, crop) for image in result.images), 2),
+                     "projection": round(ceiling, 2)})
         bench.results.append(result.images[0])
         bench.cells.append((f"hints {i + 1}", [crop, _strokes_tile(constraints, bench.size), flat,
                                                result.images[0]]))
     return rows
+
+
+def _projection(bench: _Bench, crop: np.ndarray, label: str) -> Operation[float]:
+    """PSNR of the crop's projection (hybrid when the model has an encoder)."""
+    check_cancel(bench.token)
+    method = "hybrid" if "encoder" in bench.model.networks else "optimize"
+    op = project(bench.model, crop, method=method, seed=bench.seed, token=bench.token)
+    while True:
+        try:
+            inner = next(op)
+        except StopIteration as stop:
+            return stop.value.psnr
+        yield Progress(bench.done, bench.total, f"{label} ({inner.step}/{inner.total})", None,
+                       inner.metrics)
 
 
 def _sketch_rows(bench: _Bench, samples: np.ndarray) -> Operation[list]:
@@ -302,6 +322,9 @@ def _summary(prompts, hint_rows, warp_rows, realism) -> dict:
     if hint_rows:
         summary["hints_psnr"] = round(float(np.mean([r["psnr"] for r in hint_rows])), 2)
         summary["hints_flat_psnr"] = round(float(np.mean([r["flat"] for r in hint_rows])), 2)
+        summary["hints_best_candidate_psnr"] = round(float(np.mean(
+            [r["best_candidate"] for r in hint_rows])), 2)
+        summary["hints_projection_psnr"] = round(float(np.mean([r["projection"] for r in hint_rows])), 2)
     summary["warp_before"] = round(float(np.mean([r["before"] for r in warp_rows])), 1)
     summary["warp_after"] = round(float(np.mean([r["after"] for r in warp_rows])), 1)
     summary["warp_outside"] = round(float(np.mean([r["outside"] for r in warp_rows])), 2)
@@ -377,7 +400,9 @@ def format_table(report: dict) -> str:
                  f"fix mean change outside the margin {s['fix_outside']:.2f} grey levels")
     if report["hints"]:
         lines.append(f"hints ({len(report['hints'])} held-out crops): PSNR {s['hints_psnr']:.2f} dB "
-                     f"vs flat fill {s['hints_flat_psnr']:.2f} dB")
+                     f"vs flat fill {s['hints_flat_psnr']:.2f} dB; closest candidate "
+                     f"{s['hints_best_candidate_psnr']:.2f} dB, projection of the crop "
+                     f"{s['hints_projection_psnr']:.2f} dB")
     for row in report["sketch"]:
         lines.append(f"sketch {row['name']}: edge ratio {row['edge_ratio']:.2f} "
                      f"(plain samples {row['samples']:.2f}), coherence {row['coherence']:.2f}")

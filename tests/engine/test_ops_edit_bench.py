@@ -9,7 +9,8 @@ from PIL import Image
 from engine.cli import main
 from engine.jobs import drive
 from engine.ops import edit_prompts as P
-from engine.ops.edit_bench import edit_benchmark, format_table, sheet
+from engine.ops.edit_bench import _load_crops, edit_benchmark, format_table, sheet
+from engine.ops.project import project
 from engine.ops.types import EditSettings
 from support.images import write_image_folder
 from support.ops_models import gan, one_thread  # noqa: F401
@@ -66,11 +67,17 @@ def test_benchmark_reports_every_part_and_draws_a_sheet(gan, data):
             assert np.isfinite(row[mode]["d"]) and row[mode]["nearest"] >= 0
         assert row["fix"]["outside"] <= 1.0   # the blend keeps the fixed image there
     assert len(report["hints"]) == 2 and all(h["flat"] > 0 for h in report["hints"])
+    # The closest candidate is at least the returned best; the ceiling is the crop's own projection.
+    assert all(h["best_candidate"] >= h["psnr"] for h in report["hints"])
+    crops = _load_crops(data / "holdout64", 2, 32)
+    method = "hybrid" if "encoder" in gan.networks else "optimize"
+    for row, crop in zip(report["hints"], crops):
+        assert row["projection"] == pytest.approx(drive(project(gan, crop, method=method)).psnr, abs=0.01)
     assert all(w["after"] < w["before"] or w["before"] < 2 for w in report["warps"])
     summary = report["summary"]
     assert 0 <= summary["random_met"] <= 1 and summary["fix_outside"] <= 1.0
     table = format_table(report)
-    assert "sky over grass" in table and "hints" in table and "warp" in table
+    assert "sky over grass" in table and "projection of the crop" in table and "warp" in table
     picture = sheet(result.cells)
     assert picture.dtype == np.uint8 and picture.ndim == 3 and picture.shape[0] > 16 * 10
 
