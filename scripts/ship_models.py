@@ -65,6 +65,9 @@ def finish_config(folder: Path, name: str, display: str, extra: dict | None = No
     networks = config["networks"]
     if "generator_ema" in networks:
         ema = networks.pop("generator_ema")
+        raw = networks.get("generator", {}).get("file")
+        if raw and raw != "generator.safetensors":  # a resumed run names its files generator-2...
+            (folder / raw).unlink()
         os.replace(folder / ema["file"], folder / "generator.safetensors")
         networks["generator"] = dict(ema, file="generator.safetensors")
         config["shipped_generator"] = "the EMA generator of the trained run"
