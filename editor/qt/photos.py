@@ -82,9 +82,8 @@ class PhotoController(QObject):
         photo, steps = doc.photo, self.settings.projection_steps
 
         def work(token):
-            from engine.ops.project import project
-            method = "hybrid" if model.has("encoder") else "optimize"
-            return (yield from project(model, photo.pixels, method=method, steps=steps,
+            from engine.ops.project import best_method, project
+            return (yield from project(model, photo.pixels, method=best_method(model), steps=steps,
                                        token=token))
 
         job = self.projections.submit(work, "Projection", tag=(doc, photo))

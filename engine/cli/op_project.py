@@ -9,7 +9,7 @@ from pathlib import Path
 from ..checkpoints import DEFAULT_MODEL
 from ..errors import UserError
 from ..imaging import load_rgb, save_image
-from ..ops.project import METHODS, project
+from ..ops.project import METHODS, best_method, project
 from ..ops.tune import TuneSettings, save_tuned, tune
 from ._op_io import (add_common_args, check_image_output, check_npy_output, check_outputs, load,
                      report, run, save_latent)
@@ -61,7 +61,7 @@ def run_project(args) -> int:
     model = load(args)
     method = args.method
     if pti:
-        method = "hybrid" if model.has("encoder") else "optimize"
+        method = best_method(model)
     result = run(project(model, image, method=method, steps=args.steps, seed=args.seed),
                  args.json)
     data = {"command": "project", "method": result.method, "start": result.start,

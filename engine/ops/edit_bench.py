@@ -46,7 +46,7 @@ from .generate import generate, random_z
 from .keep import free_region
 from .locality import local_reach
 from .metrics import psnr
-from .project import project
+from .project import best_method, project
 from .types import EditConstraints, EditResult, EditSettings
 
 MET = 40.0           # a stroke is met when its miss is below this (RGB distance, 0-255)
@@ -129,16 +129,26 @@ class _Bench:
         """One edit with the settings' seed moved by `offset`, its progress counted in the whole."""
         check_cancel(self.token)
         self.done += 1
-        step = self.done
-        op = edit(self.model, constraints, z0=z0,
-                  settings=dataclasses.replace(self.settings, seed=self.seed + offset),
-                  token=self.token)
+        return (yield from self.relay(edit(
+            self.model, constraints, z0=z0,
+            settings=dataclasses.replace(self.settings, seed=self.seed + offset),
+            token=self.token), label))
+
+    def project(self, crop: np.ndarray, label: str) -> Operation[float]:
+        """PSNR of the crop's most faithful projection, within the current step of the whole."""
+        check_cancel(self.token)
+        result = yield from self.relay(project(self.model, crop, method=best_method(self.model),
+                                               seed=self.seed, token=self.token), label)
+        return result.psnr
+
+    def relay(self, op: Operation, label: str):
+        """Run `op`, reporting its progress as the current step of the whole; its result."""
         while True:
             try:
                 inner = next(op)
             except StopIteration as stop:
                 return stop.value
-            yield Progress(step, self.total, f"{label} ({inner.step}/{inner.total})", None,
+            yield Progress(self.done, self.total, f"{label} ({inner.step}/{inner.total})", None,
                            inner.metrics)
 
 
@@ -176,7 +186,7 @@ def _hint_rows(bench: _Bench, hint_crops: np.ndarray, hint_strokes: int) -> Oper
         constraints = P.color_constraints(P.hint_strokes(crop, hint_strokes, rng), bench.size)
         result = yield from bench.edit(constraints, None, f"hints {i + 1}", 100 + i)
         flat = P.flat_fill(constraints)
-        ceiling = yield from _projection(bench, crop, f"hints {i + 1}: projection")
+        ceiling = yield from bench.project(crop, f"hints {i + 1}: projection")
         rows.append({"psnr": round(psnr(result.images[0], crop), 2),
                      "flat": round(psnr(flat, crop), 2),
                      "best_candidate": round(max(psnr(image, crop) for image in result.images), 2),
@@ -185,20 +195,6 @@ def _hint_rows(bench: _Bench, hint_crops: np.ndarray, hint_strokes: int) -> Oper
         bench.cells.append((f"hints {i + 1}", [crop, _strokes_tile(constraints, bench.size), flat,
                                                result.images[0]]))
     return rows
-
-
-def _projection(bench: _Bench, crop: np.ndarray, label: str) -> Operation[float]:
-    """PSNR of the crop's projection (hybrid when the model has an encoder)."""
-    check_cancel(bench.token)
-    method = "hybrid" if "encoder" in bench.model.networks else "optimize"
-    op = project(bench.model, crop, method=method, seed=bench.seed, token=bench.token)
-    while True:
-        try:
-            inner = next(op)
-        except StopIteration as stop:
-            return stop.value.psnr
-        yield Progress(bench.done, bench.total, f"{label} ({inner.step}/{inner.total})", None,
-                       inner.metrics)
 
 
 def _sketch_rows(bench: _Bench, samples: np.ndarray) -> Operation[list]:

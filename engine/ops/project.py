@@ -58,6 +58,11 @@ OPTIMIZE_START_SPREAD = 0.25
 RACE_FRACTION = 0.2
 
 
+def best_method(model: Model) -> str:
+    """The most faithful projection the model allows: hybrid with an encoder, else optimize."""
+    return "hybrid" if model.has("encoder") else "optimize"
+
+
 def project(model: Model, image: np.ndarray, *, method: str = "hybrid", steps: int | None = None,
             token: CancelToken | None = None, seed: int = 0, time_budget: float | None = None,
             lr: float | None = None, feature_weight: float = 0.1, encoder_weight: float = 0.0,

@@ -39,7 +39,7 @@ from ..jobs import CancelToken, Operation, Progress, drive
 from ._common import check_cancel, check_int, image_size_of
 from .edit import edit
 from .evaluate import list_images
-from .project import project
+from .project import best_method, project
 from .transfer import MARGIN, painted_mask, transfer
 from .transfer_flow import transfer_flow
 from .types import EditConstraints, EditSettings, Warp
@@ -74,8 +74,8 @@ def evaluate_transfer(model: Model, images_dir: str | os.PathLike, max_images: i
             saved = _cached(cache, model, path, kind, steps)
             if saved is None:
                 if projected is None:
-                    projected = drive(project(model, photo, method="hybrid" if model.has("encoder")
-                                              else "optimize", steps=steps, token=token))
+                    projected = drive(project(model, photo, method=best_method(model), steps=steps,
+                                              token=token))
                     yield Progress(step, total, f"projected {path.name}: {projected.psnr:.1f} dB")
                 before, psnr = projected.image, projected.psnr
                 constraints, colour = synthetic_stroke(kind, before, photo, rng)

@@ -25,7 +25,7 @@ from .edit import edit
 from .evaluate import _relay, list_images
 from .generate import generate
 from .metrics import psnr
-from .project import project
+from .project import best_method, project
 from .tune import TuneSettings, tune, with_generator
 from .types import EditConstraints, EditSettings
 
@@ -52,8 +52,8 @@ def evaluate_tuning(model: Model, images_dir: str | os.PathLike, max_images: int
                     projection_steps: int = 100, settings: TuneSettings | None = None,
                     edits: bool = True, token: CancelToken | None = None) -> Operation[dict]:
     max_images = check_int("max_images", max_images)
-    generator, _, encoder = gan_networks(model)
-    method = "hybrid" if encoder is not None else "optimize"
+    generator, _, _ = gan_networks(model)
+    method = best_method(model)
     size = image_size_of(generator)
     files = list_images(images_dir, max_images)
     constraints, masks = stroke_constraints(size)

@@ -6,7 +6,7 @@ import torch.nn as nn
 from engine.errors import UserError
 from engine.jobs import drive
 from engine.ops.generate import generate, random_z
-from engine.ops.project import DEFAULT_LR, project
+from engine.ops.project import DEFAULT_LR, best_method, project
 from support.cancelling import run_cancelled_at
 from support.ops_models import gan, one_thread, sr_model  # noqa: F401
 
@@ -94,6 +94,13 @@ def test_encoder_methods_need_an_encoder(gan):
         drive(project(gan, on_manifold_target(gan), method="hybrid"))
     result = drive(project(gan, on_manifold_target(gan), method="optimize", steps=2))
     assert result.steps == 2
+
+
+def test_the_best_method_is_hybrid_with_an_encoder_and_optimize_without(gan):
+    assert best_method(gan) == "hybrid"
+    del gan.networks["encoder"]
+    assert best_method(gan) == "optimize"
+    assert drive(project(gan, on_manifold_target(gan), method=best_method(gan), steps=2)).steps == 2
 
 
 def test_optimize_is_encoder_free_even_when_the_model_has_an_encoder(gan):
