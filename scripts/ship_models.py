@@ -46,12 +46,14 @@ SHIPPED_FILES = ("config.json", "README.md", "samples.png")
 
 
 def copy_model(run: Path, target: Path) -> None:
-    checkpoints.read_model_config(run)  # refuse to ship an incomplete run
+    """The files of the run's config's networks, and SHIPPED_FILES; nothing else of the run."""
+    config = checkpoints.read_model_config(run)  # refuse to ship an incomplete run
     if target.exists():
         shutil.rmtree(target)
     target.mkdir(parents=True)
+    weights = {entry["file"] for entry in config["networks"].values()}
     for path in run.iterdir():
-        if path.suffix == ".safetensors" or path.name in SHIPPED_FILES:
+        if path.name in weights or path.name in SHIPPED_FILES:
             shutil.copy2(path, target / path.name)
 
 
@@ -65,9 +67,9 @@ def finish_config(folder: Path, name: str, display: str, extra: dict | None = No
     networks = config["networks"]
     if "generator_ema" in networks:
         ema = networks.pop("generator_ema")
-        raw = networks.get("generator", {}).get("file")
-        if raw and raw != "generator.safetensors":  # a resumed run names its files generator-2...
-            (folder / raw).unlink()
+        raw = networks.pop("generator", None)
+        if raw is not None:   # its file may be generator-2.safetensors (a resumed run)
+            (folder / raw["file"]).unlink()
         os.replace(folder / ema["file"], folder / "generator.safetensors")
         networks["generator"] = dict(ema, file="generator.safetensors")
         config["shipped_generator"] = "the EMA generator of the trained run"
