@@ -95,6 +95,10 @@ class Canvas(QWidget):
         self._placeholder = text
         self.update()
 
+    @property
+    def smooth(self) -> bool:
+        return self._smooth
+
     def set_smooth(self, smooth: bool) -> None:
         self._smooth = bool(smooth)
         self.update()

@@ -39,7 +39,7 @@ def shown_pixel(canvas, x: int, y: int) -> tuple[int, int, int]:
     """The colour the pad shows at the centre of image pixel (x, y), read with smooth
     scaling off so that it is that pixel's own colour, not a blend with its neighbours."""
     point = widget_point(canvas, x + 0.5, y + 0.5)
-    smooth = canvas._smooth
+    smooth = canvas.smooth
     canvas.set_smooth(False)
     try:
         return canvas.grab().toImage().pixelColor(point).getRgb()[:3]
